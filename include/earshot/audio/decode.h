@@ -1,0 +1,50 @@
+// Sound files in, mono float32 samples in [-1, 1] out.
+//
+//   earshot::AudioInfo info;
+//   std::vector<float> x = earshot::DecodeFile("yes/0a7c2a8d_nohash_0.wav", 16000, &info);
+//
+// Everything libsndfile reads (WAV PCM 8/16/24/32-bit and float, FLAC,
+// OGG/Vorbis, MP3 where the library has it); channels are averaged to mono;
+// a requested rate is reached with soxr at high quality.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace earshot {
+
+// What the file said about itself, before mixing and resampling.
+struct AudioInfo {
+  int sample_rate = 0;     // Hz, as stored
+  int channels = 0;        // as stored
+  int64_t frames = 0;      // samples per channel, as stored
+  double duration = 0.0;   // seconds
+  std::string format;      // e.g. "WAV PCM_16"
+};
+
+// Reads the header only. Throws Error naming the file and the reason.
+AudioInfo ProbeFile(const std::string& path);
+
+// Decodes to mono float32; if target_rate > 0 and differs from the file's
+// rate, resamples to it. Throws Error naming the file and the reason for a
+// missing file, a file that is not sound, a truncated or empty one, samples
+// that are NaN or infinite, or a header that cannot be true.
+std::vector<float> DecodeFile(const std::string& path, int target_rate = 0,
+                              AudioInfo* info = nullptr);
+
+// Decodes a sound file held in memory (an upload, an archive member).
+// `name` is used in error messages.
+std::vector<float> DecodeMemory(const void* data, size_t size, const std::string& name,
+                                int target_rate = 0, AudioInfo* info = nullptr);
+
+// Resamples mono samples with soxr, high quality. Returns the input when the
+// rates are equal.
+std::vector<float> Resample(const std::vector<float>& samples, int from_rate, int to_rate);
+
+// Writes mono float samples as 16-bit PCM WAV (or float WAV when
+// `float_samples`), for demo data and tests.
+void WriteWav(const std::string& path, const std::vector<float>& samples, int sample_rate,
+              bool float_samples = false);
+
+}  // namespace earshot

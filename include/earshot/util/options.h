@@ -1,0 +1,69 @@
+// Option structs: one mechanism for recipes (TOML), `--set key=value`,
+// JSON inside model bundles, and printing.
+//
+//   struct StftOptions : Options {
+//     int n_fft = 400;  // FFT size
+//     void Visit(OptionVisitor& v) override { v.Field("n_fft", n_fft, "FFT size"); }
+//     void Validate() const override;
+//   };
+//   SetOption(opts, "n_fft", "512");      // from the command line
+//   LoadTomlFile(opts, "recipe.toml");    // from a recipe; unknown keys are errors
+//
+// Nested structs are reached with dotted keys ("features.n_fft").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace earshot {
+
+class Options;
+
+// Sees every field of an Options struct, with its name and a one-line help.
+class OptionVisitor {
+ public:
+  virtual ~OptionVisitor() = default;
+  virtual void Field(const char* name, bool& value, const char* help) = 0;
+  virtual void Field(const char* name, int& value, const char* help) = 0;
+  virtual void Field(const char* name, double& value, const char* help) = 0;
+  virtual void Field(const char* name, std::string& value, const char* help) = 0;
+  virtual void Field(const char* name, std::vector<int>& value, const char* help) = 0;
+  virtual void Field(const char* name, std::vector<double>& value, const char* help) = 0;
+  virtual void Field(const char* name, std::vector<std::string>& value, const char* help) = 0;
+  virtual void Group(const char* name, Options& child, const char* help) = 0;
+};
+
+class Options {
+ public:
+  virtual ~Options() = default;
+  virtual void Visit(OptionVisitor& visitor) = 0;
+  // Throws Error(kInvalidOption) naming the option, the value and the limit.
+  // A parent validates its children.
+  virtual void Validate() const {}
+};
+
+// Sets one field from text; `key` may be dotted. Unknown keys and values
+// that do not parse are errors naming the key and listing what exists.
+void SetOption(Options& options, const std::string& key, const std::string& value);
+// "key=value" as given to --set.
+void ApplySetting(Options& options, const std::string& key_equals_value);
+
+// TOML: every key must name a field; tables map to groups.
+void LoadTomlString(Options& options, const std::string& toml, const std::string& origin);
+// With `table` set, only that table of the file is read, when present (a
+// recipe's [features] table, say); otherwise the whole file.
+void LoadTomlFile(Options& options, const std::string& path, const std::string& table = "");
+std::string ToToml(const Options& options);
+
+// JSON, as stored in model bundles and printed in reports.
+std::string ToJson(const Options& options);
+void LoadJson(Options& options, const std::string& json, const std::string& origin);
+
+// One "key = value" line per field, dotted keys, for logs and --help.
+std::string ToString(const Options& options);
+
+// Every dotted key with its help text, for the CLI's option listing.
+std::vector<std::pair<std::string, std::string>> ListOptions(const Options& options);
+
+}  // namespace earshot

@@ -1,0 +1,203 @@
+#include "earshot/audio/decode.h"
+
+#include <sndfile.h>
+#include <soxr.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <sys/stat.h>
+
+#include "earshot/util/error.h"
+
+namespace earshot {
+namespace {
+
+constexpr int kMaxChannels = 256;
+constexpr int kMaxRate = 1000000;
+
+struct SndfileCloser {
+  void operator()(SNDFILE* f) const { sf_close(f); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+// libsndfile's virtual I/O over a memory buffer.
+struct MemoryFile {
+  const unsigned char* data;
+  sf_count_t size;
+  sf_count_t pos;
+};
+
+sf_count_t MemLength(void* user) { return static_cast<MemoryFile*>(user)->size; }
+sf_count_t MemSeek(sf_count_t offset, int whence, void* user) {
+  auto* m = static_cast<MemoryFile*>(user);
+  sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->size;
+  sf_count_t target = base + offset;
+  if (target < 0 || target > m->size) return -1;
+  m->pos = target;
+  return m->pos;
+}
+sf_count_t MemRead(void* ptr, sf_count_t count, void* user) {
+  auto* m = static_cast<MemoryFile*>(user);
+  sf_count_t n = std::min(count, m->size - m->pos);
+  if (n <= 0) return 0;
+  std::memcpy(ptr, m->data + m->pos, static_cast<size_t>(n));
+  m->pos += n;
+  return n;
+}
+sf_count_t MemWrite(const void*, sf_count_t, void*) { return 0; }
+sf_count_t MemTell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
+
+std::string FormatName(int format) {
+  SF_FORMAT_INFO major{}, sub{};
+  major.format = format & SF_FORMAT_TYPEMASK;
+  sub.format = format & SF_FORMAT_SUBMASK;
+  std::string out;
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &major, sizeof(major)) == 0) out = major.name;
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &sub, sizeof(sub)) == 0) {
+    out += std::string(out.empty() ? "" : " ") + sub.name;
+  }
+  return out;
+}
+
+// Checks the header for values that cannot describe a real sound.
+AudioInfo CheckedInfo(SNDFILE* file, const SF_INFO& sf, const std::string& name) {
+  if (sf.channels <= 0 || sf.channels > kMaxChannels) {
+    ThrowBadData(name + ": absurd header: " + std::to_string(sf.channels) + " channels");
+  }
+  if (sf.samplerate <= 0 || sf.samplerate > kMaxRate) {
+    ThrowBadData(name + ": absurd header: sample rate " + std::to_string(sf.samplerate) + " Hz");
+  }
+  if (sf.frames <= 0) ThrowBadData(name + ": zero-length: the file holds no samples");
+  // libsndfile shortens a WAV whose data chunk claims more than the file
+  // holds and notes it in its log; a clip cut short is not a clip.
+  char log[4096] = {0};
+  sf_command(file, SFC_GET_LOG_INFO, log, sizeof(log));
+  if (std::strstr(log, "should be") || std::strstr(log, "truncated") ||
+      std::strstr(log, "> file length")) {
+    ThrowBadData(name + ": truncated: the header promises more data than the file holds");
+  }
+  AudioInfo info;
+  info.sample_rate = sf.samplerate;
+  info.channels = sf.channels;
+  info.frames = sf.frames;
+  info.duration = static_cast<double>(sf.frames) / sf.samplerate;
+  info.format = FormatName(sf.format);
+  return info;
+}
+
+std::vector<float> ReadMono(SNDFILE* file, const AudioInfo& info, const std::string& name) {
+  const int ch = info.channels;
+  std::vector<float> mono(static_cast<size_t>(info.frames));
+  std::vector<float> block(static_cast<size_t>(4096) * ch);
+  sf_count_t done = 0;
+  while (done < info.frames) {
+    sf_count_t want = std::min<sf_count_t>(4096, info.frames - done);
+    sf_count_t got = sf_readf_float(file, block.data(), want);
+    if (got <= 0) break;
+    for (sf_count_t i = 0; i < got; ++i) {
+      float sum = 0.f;
+      for (int c = 0; c < ch; ++c) sum += block[static_cast<size_t>(i * ch + c)];
+      mono[static_cast<size_t>(done + i)] = ch == 1 ? sum : sum / static_cast<float>(ch);
+    }
+    done += got;
+  }
+  if (done < info.frames) {
+    ThrowBadData(name + ": truncated: header says " + std::to_string(info.frames) +
+                 " frames, only " + std::to_string(done) + " could be read");
+  }
+  for (size_t i = 0; i < mono.size(); ++i) {
+    if (!std::isfinite(mono[i])) {
+      ThrowBadData(name + ": sample " + std::to_string(i) + " is " +
+                   (std::isnan(mono[i]) ? "NaN" : "infinite"));
+    }
+  }
+  return mono;
+}
+
+std::vector<float> Finish(SNDFILE* file, const SF_INFO& sf, const std::string& name,
+                          int target_rate, AudioInfo* info_out) {
+  AudioInfo info = CheckedInfo(file, sf, name);
+  std::vector<float> mono = ReadMono(file, info, name);
+  if (info_out) *info_out = info;
+  if (target_rate > 0 && target_rate != info.sample_rate) {
+    return Resample(mono, info.sample_rate, target_rate);
+  }
+  return mono;
+}
+
+}  // namespace
+
+AudioInfo ProbeFile(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) ThrowIo(path + ": missing: no such file");
+  if (S_ISDIR(st.st_mode)) ThrowIo(path + ": is a directory, not a sound file");
+  SF_INFO sf{};
+  SndfilePtr file(sf_open(path.c_str(), SFM_READ, &sf));
+  if (!file) {
+    if (st.st_size == 0) ThrowBadData(path + ": zero-length: the file is empty");
+    ThrowBadData(path + ": not a sound file (libsndfile: " + sf_strerror(nullptr) + ")");
+  }
+  return CheckedInfo(file.get(), sf, path);
+}
+
+std::vector<float> DecodeFile(const std::string& path, int target_rate, AudioInfo* info) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) ThrowIo(path + ": missing: no such file");
+  if (S_ISDIR(st.st_mode)) ThrowIo(path + ": is a directory, not a sound file");
+  if (st.st_size == 0) ThrowBadData(path + ": zero-length: the file is empty");
+  SF_INFO sf{};
+  SndfilePtr file(sf_open(path.c_str(), SFM_READ, &sf));
+  if (!file) ThrowBadData(path + ": not a sound file (libsndfile: " + sf_strerror(nullptr) + ")");
+  return Finish(file.get(), sf, path, target_rate, info);
+}
+
+std::vector<float> DecodeMemory(const void* data, size_t size, const std::string& name,
+                                int target_rate, AudioInfo* info) {
+  if (size == 0) ThrowBadData(name + ": zero-length: no bytes");
+  MemoryFile mem{static_cast<const unsigned char*>(data), static_cast<sf_count_t>(size), 0};
+  SF_VIRTUAL_IO io{MemLength, MemSeek, MemRead, MemWrite, MemTell};
+  SF_INFO sf{};
+  SndfilePtr file(sf_open_virtual(&io, SFM_READ, &sf, &mem));
+  if (!file) ThrowBadData(name + ": not a sound file (libsndfile: " + sf_strerror(nullptr) + ")");
+  return Finish(file.get(), sf, name, target_rate, info);
+}
+
+std::vector<float> Resample(const std::vector<float>& samples, int from_rate, int to_rate) {
+  if (from_rate <= 0 || to_rate <= 0) {
+    ThrowOption("Resample: rates must be > 0. Given: " + std::to_string(from_rate) + " -> " +
+                std::to_string(to_rate));
+  }
+  if (from_rate == to_rate || samples.empty()) return samples;
+  const double ratio = static_cast<double>(to_rate) / from_rate;
+  const size_t out_len = static_cast<size_t>(std::llround(samples.size() * ratio));
+  std::vector<float> out(out_len);
+  soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+  size_t done = 0;
+  soxr_error_t err = soxr_oneshot(from_rate, to_rate, 1, samples.data(), samples.size(),
+                                  nullptr, out.data(), out_len, &done, &io, &q, nullptr);
+  if (err) ThrowBadData(std::string("soxr failed: ") + err);
+  out.resize(done);
+  out.resize(out_len, 0.f);
+  return out;
+}
+
+void WriteWav(const std::string& path, const std::vector<float>& samples, int sample_rate,
+              bool float_samples) {
+  SF_INFO sf{};
+  sf.samplerate = sample_rate;
+  sf.channels = 1;
+  sf.format = SF_FORMAT_WAV | (float_samples ? SF_FORMAT_FLOAT : SF_FORMAT_PCM_16);
+  SndfilePtr file(sf_open(path.c_str(), SFM_WRITE, &sf));
+  if (!file) ThrowIo(path + ": cannot write (libsndfile: " + sf_strerror(nullptr) + ")");
+  // Scale float->int without libsndfile's clipping surprises: clip here.
+  sf_command(file.get(), SFC_SET_CLIPPING, nullptr, SF_TRUE);
+  sf_count_t n = sf_writef_float(file.get(), samples.data(), static_cast<sf_count_t>(samples.size()));
+  if (n != static_cast<sf_count_t>(samples.size())) {
+    ThrowIo(path + ": short write (" + std::to_string(n) + " of " +
+            std::to_string(samples.size()) + " samples)");
+  }
+}
+
+}  // namespace earshot

@@ -1,0 +1,27 @@
+// earshot: train, evaluate and run audio classifiers.
+//
+//   earshot features clip.wav --set n_mels=64 --json
+#include <iostream>
+
+#include "commands.h"
+#include "earshot/util/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"earshot: train, evaluate and run audio classifiers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "earshot 0.1.0");
+  earshot::cli::AddFeaturesCommand(app);
+  earshot::cli::AddSynthCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const earshot::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
