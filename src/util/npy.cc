@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "earshot/util/error.h"
+#include "earshot/util/files.h"
 
 namespace earshot {
 namespace {
@@ -66,24 +67,10 @@ std::string EncodeNpy(const std::vector<int64_t>& shape, const float* data) {
 }
 
 void WriteNpy(const std::string& path, const std::vector<int64_t>& shape, const float* data) {
-  const std::string bytes = EncodeNpy(shape, data);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) ThrowIo(path + ": cannot write");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) ThrowIo(path + ": short write");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) ThrowIo(path + ": cannot rename from " + tmp);
+  WriteFileAtomic(path, EncodeNpy(shape, data));
 }
 
-NpyArray ReadNpy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) ThrowIo(path + ": missing or unreadable");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseNpy(ss.str(), path);
-}
+NpyArray ReadNpy(const std::string& path) { return ParseNpy(ReadFile(path), path); }
 
 NpyArray ParseNpy(const std::string& bytes, const std::string& name) {
   if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0) {
