@@ -4,8 +4,10 @@
 #include <soxr.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <vector>
 #include <sys/stat.h>
 
 #include "earshot/util/error.h"
@@ -60,6 +62,47 @@ std::string FormatName(int format) {
   return out;
 }
 
+// libsndfile shortens a WAV (or AIFF) whose data chunk claims more bytes
+// than the file holds, and only says so in its log: "data : 16000 (should be
+// 15000)". A claim of 0xFFFFFFFF is a streaming writer's placeholder for an
+// unknown length, not a promise, and a claim smaller than the file is
+// padding after the data.
+bool DataChunkTruncated(const char* log) {
+  for (const char* line = log; line && *line; line = std::strchr(line, '\n')) {
+    while (*line == '\n' || *line == ' ') ++line;
+    unsigned long long claimed = 0, present = 0;
+    if ((std::sscanf(line, "data : %llu (should be %llu)", &claimed, &present) == 2 ||
+         std::sscanf(line, "SSND : %llu (should be %llu)", &claimed, &present) == 2) &&
+        claimed > present && claimed != 0xFFFFFFFFull) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// libsndfile refused the file. Its log of the failed open (read with a
+// null handle) still holds the header fields it parsed; a channel count or
+// rate out of range explains the refusal better than its generic error
+// ("SF_INFO struct incomplete" for a rate of 0).
+[[noreturn]] void ThrowNotSound(const std::string& name) {
+  const std::string reason = sf_strerror(nullptr);
+  std::vector<char> log(16384, 0);
+  sf_command(nullptr, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()) - 1);
+  for (const char* line = log.data(); line && *line; line = std::strchr(line, '\n')) {
+    while (*line == '\n' || *line == ' ') ++line;
+    long long value = 0;
+    if (std::sscanf(line, "Sample Rate : %lld", &value) == 1 && (value <= 0 || value > kMaxRate)) {
+      ThrowBadData(name + ": absurd header: sample rate " + std::to_string(value) +
+                   " Hz (libsndfile: " + reason + ")");
+    }
+    if (std::sscanf(line, "Channels : %lld", &value) == 1 && (value <= 0 || value > kMaxChannels)) {
+      ThrowBadData(name + ": absurd header: " + std::to_string(value) + " channels (libsndfile: " +
+                   reason + ")");
+    }
+  }
+  ThrowBadData(name + ": not a sound file (libsndfile: " + reason + ")");
+}
+
 // Checks the header for values that cannot describe a real sound.
 AudioInfo CheckedInfo(SNDFILE* file, const SF_INFO& sf, const std::string& name) {
   if (sf.channels <= 0 || sf.channels > kMaxChannels) {
@@ -68,15 +111,12 @@ AudioInfo CheckedInfo(SNDFILE* file, const SF_INFO& sf, const std::string& name)
   if (sf.samplerate <= 0 || sf.samplerate > kMaxRate) {
     ThrowBadData(name + ": absurd header: sample rate " + std::to_string(sf.samplerate) + " Hz");
   }
-  if (sf.frames <= 0) ThrowBadData(name + ": zero-length: the file holds no samples");
-  // libsndfile shortens a WAV whose data chunk claims more than the file
-  // holds and notes it in its log; a clip cut short is not a clip.
-  char log[4096] = {0};
-  sf_command(file, SFC_GET_LOG_INFO, log, sizeof(log));
-  if (std::strstr(log, "should be") || std::strstr(log, "truncated") ||
-      std::strstr(log, "> file length")) {
+  std::vector<char> log(16384, 0);
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()) - 1);
+  if (DataChunkTruncated(log.data())) {
     ThrowBadData(name + ": truncated: the header promises more data than the file holds");
   }
+  if (sf.frames <= 0) ThrowBadData(name + ": zero-length: the file holds no samples");
   AudioInfo info;
   info.sample_rate = sf.samplerate;
   info.channels = sf.channels;
@@ -136,7 +176,7 @@ AudioInfo ProbeFile(const std::string& path) {
   SndfilePtr file(sf_open(path.c_str(), SFM_READ, &sf));
   if (!file) {
     if (st.st_size == 0) ThrowBadData(path + ": zero-length: the file is empty");
-    ThrowBadData(path + ": not a sound file (libsndfile: " + sf_strerror(nullptr) + ")");
+    ThrowNotSound(path);
   }
   return CheckedInfo(file.get(), sf, path);
 }
@@ -148,7 +188,7 @@ std::vector<float> DecodeFile(const std::string& path, int target_rate, AudioInf
   if (st.st_size == 0) ThrowBadData(path + ": zero-length: the file is empty");
   SF_INFO sf{};
   SndfilePtr file(sf_open(path.c_str(), SFM_READ, &sf));
-  if (!file) ThrowBadData(path + ": not a sound file (libsndfile: " + sf_strerror(nullptr) + ")");
+  if (!file) ThrowNotSound(path);
   return Finish(file.get(), sf, path, target_rate, info);
 }
 
@@ -159,7 +199,7 @@ std::vector<float> DecodeMemory(const void* data, size_t size, const std::string
   SF_VIRTUAL_IO io{MemLength, MemSeek, MemRead, MemWrite, MemTell};
   SF_INFO sf{};
   SndfilePtr file(sf_open_virtual(&io, SFM_READ, &sf, &mem));
-  if (!file) ThrowBadData(name + ": not a sound file (libsndfile: " + sf_strerror(nullptr) + ")");
+  if (!file) ThrowNotSound(name);
   return Finish(file.get(), sf, name, target_rate, info);
 }
 

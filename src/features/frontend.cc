@@ -39,10 +39,6 @@ FrontEnd::FrontEnd(const FrontEndOptions& options) : options_(options), impl_(ne
     impl_->bins = o.n_mfcc;
     impl_->dct = std::make_unique<Dct>(o.n_mfcc, o.n_mels);
   }
-  if (o.feature == "spectrogram" && impl_->spectrograms.size() > 1) {
-    ThrowOption("--multi_n_fft stacks channels of equal height: use feature = mel or mfcc, "
-                "not spectrogram (bins differ per n_fft)");
-  }
 }
 
 FrontEnd::~FrontEnd() = default;
@@ -84,7 +80,8 @@ void FrontEnd::Compute(const float* samples, int64_t n, float* out) const {
   }
   const int64_t frames = impl_->spectrograms[0]->Frames(n);
   const int64_t channel_size = impl_->bins * frames;
-  std::vector<float> spec, mel;
+  // Per-thread scratch: steady-state calls allocate nothing.
+  thread_local std::vector<float> spec, mel;
   for (size_t c = 0; c < impl_->spectrograms.size(); ++c) {
     const Spectrogram& s = *impl_->spectrograms[c];
     float* dst = out + static_cast<int64_t>(c) * channel_size;
@@ -94,7 +91,7 @@ void FrontEnd::Compute(const float* samples, int64_t n, float* out) const {
       s.Compute(samples, n, dst);
     } else {
       spec.resize(static_cast<size_t>(s.Bins() * frames));
-      s.Compute(samples, n, spec.data());
+      s.ComputeFrames(samples, n, spec.data());
       if (o.feature == "mel") {
         impl_->mels[c]->Apply(spec.data(), frames, dst);
       } else {

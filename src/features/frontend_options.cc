@@ -86,6 +86,10 @@ void FrontEndOptions::Validate() const {
     ThrowOption("--multi_n_fft and --multi_win_length should have the same length. Given: " +
                 Str(multi_n_fft.size()) + " and " + Str(multi_win_length.size()));
   }
+  if (!multi_n_fft.empty() && feature == "spectrogram") {
+    ThrowOption("--multi_n_fft stacks channels of equal height: use feature = mel or mfcc, "
+                "not spectrogram (bins differ per n_fft)");
+  }
   if (!multi_n_fft.empty() && !center) {
     ThrowOption("--multi_n_fft needs --center=true so that every resolution has the same frames");
   }

@@ -79,15 +79,43 @@ MelFilterbank::MelFilterbank(int n_freqs, int n_mels, int sample_rate, double f_
 }
 
 void MelFilterbank::Apply(const float* spec, int64_t frames, float* out) const {
-  for (size_t m = 0; m < filters_.size(); ++m) {
-    const Filter& f = filters_[m];
-    float* dst = out + static_cast<int64_t>(m) * frames;
-    std::fill(dst, dst + frames, 0.f);
-    for (size_t k = 0; k < f.weights.size(); ++k) {
-      const float w = f.weights[k];
-      if (w == 0.f) continue;
-      const float* src = spec + static_cast<int64_t>(f.first_bin + static_cast<int>(k)) * frames;
-      for (int64_t t = 0; t < frames; ++t) dst[t] += w * src[t];
+  const int n_mels = NumMels();
+  // Four frames at a time: four independent sums per weight keep the adder
+  // busy where one running sum would wait on itself. Each frame's sum is
+  // still taken in bin order, so results do not depend on the grouping.
+  int64_t t = 0;
+  for (; t + 4 <= frames; t += 4) {
+    const float* f0 = spec + t * n_freqs_;
+    const float* f1 = f0 + n_freqs_;
+    const float* f2 = f1 + n_freqs_;
+    const float* f3 = f2 + n_freqs_;
+    for (int m = 0; m < n_mels; ++m) {
+      const Filter& f = filters_[static_cast<size_t>(m)];
+      const float* w = f.weights.data();
+      const int first = f.first_bin, len = static_cast<int>(f.weights.size());
+      float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
+      for (int k = 0; k < len; ++k) {
+        s0 += w[k] * f0[first + k];
+        s1 += w[k] * f1[first + k];
+        s2 += w[k] * f2[first + k];
+        s3 += w[k] * f3[first + k];
+      }
+      float* dst = out + m * frames + t;
+      dst[0] = s0;
+      dst[1] = s1;
+      dst[2] = s2;
+      dst[3] = s3;
+    }
+  }
+  for (; t < frames; ++t) {
+    const float* frame = spec + t * n_freqs_;
+    for (int m = 0; m < n_mels; ++m) {
+      const Filter& f = filters_[static_cast<size_t>(m)];
+      const float* w = f.weights.data();
+      const int first = f.first_bin, len = static_cast<int>(f.weights.size());
+      float sum = 0.f;
+      for (int k = 0; k < len; ++k) sum += w[k] * frame[first + k];
+      out[m * frames + t] = sum;
     }
   }
 }

@@ -2,6 +2,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 
@@ -19,6 +20,57 @@ std::mutex& PlannerMutex() {
 struct FftwFree {
   void operator()(void* p) const { fftwf_free(p); }
 };
+
+// An FFTW-aligned buffer that only grows, so that steady-state calls do not
+// allocate. fftwf_execute_dft_r2c needs the alignment the plan was made with.
+template <typename T>
+class AlignedBuffer {
+ public:
+  T* Get(size_t n) {
+    if (n > capacity_) {
+      data_.reset(static_cast<T*>(fftwf_malloc(n * sizeof(T))));
+      if (!data_) ThrowBadData("out of memory for an FFT buffer of " + std::to_string(n));
+      capacity_ = n;
+    }
+    return data_.get();
+  }
+
+ private:
+  std::unique_ptr<T, FftwFree> data_;
+  size_t capacity_ = 0;
+};
+
+// Per-thread scratch space, shared by every Spectrogram used on the thread.
+struct Scratch {
+  AlignedBuffer<float> frame;
+  AlignedBuffer<fftwf_complex> spectrum;
+  std::vector<float> padded;        // the centre-padded clip
+  std::vector<float> frame_major;   // Compute's frames before transposing
+};
+
+// The per-frame loops, with restrict-qualified pointers so that the
+// compiler may vectorise them.
+void Multiply(const float* __restrict a, const float* __restrict b, float* __restrict out,
+              int n) {
+  for (int i = 0; i < n; ++i) out[i] = a[i] * b[i];
+}
+
+void Power(const float* __restrict re_im, float* __restrict out, int bins) {
+  for (int b = 0; b < bins; ++b) {
+    out[b] = re_im[2 * b] * re_im[2 * b] + re_im[2 * b + 1] * re_im[2 * b + 1];
+  }
+}
+
+void Magnitude(const float* __restrict re_im, float* __restrict out, int bins) {
+  for (int b = 0; b < bins; ++b) {
+    out[b] = std::sqrt(re_im[2 * b] * re_im[2 * b] + re_im[2 * b + 1] * re_im[2 * b + 1]);
+  }
+}
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
 
 }  // namespace
 
@@ -64,11 +116,11 @@ int64_t Spectrogram::Frames(int64_t n) const {
   return 1 + (padded - span) / hop_;
 }
 
-void Spectrogram::Compute(const float* samples, int64_t n, float* out) const {
+void Spectrogram::ComputeFrames(const float* samples, int64_t n, float* out) const {
   const int64_t frames = Frames(n);
   const int bins = Bins();
+  Scratch& scratch = ThreadScratch();
   // Centre padding (torch.stft center=True): reflect excludes the edge sample.
-  std::vector<float> padded;
   const float* x = samples;
   if (center_) {
     const int64_t p = n_fft_ / 2;
@@ -76,32 +128,44 @@ void Spectrogram::Compute(const float* samples, int64_t n, float* out) const {
       ThrowBadData("clip of " + std::to_string(n) + " samples is too short for reflect padding of " +
                    std::to_string(p) + " (n_fft/2); use --pad_mode=constant or a longer clip");
     }
-    padded.assign(static_cast<size_t>(n + 2 * p), 0.f);
+    std::vector<float>& padded = scratch.padded;
+    padded.resize(static_cast<size_t>(n + 2 * p));
     std::copy(samples, samples + n, padded.begin() + p);
-    if (reflect_) {
-      for (int64_t i = 0; i < p; ++i) {
-        padded[static_cast<size_t>(p - 1 - i)] = samples[i + 1];
-        padded[static_cast<size_t>(p + n + i)] = samples[n - 2 - i];
-      }
+    for (int64_t i = 0; i < p; ++i) {
+      padded[static_cast<size_t>(p - 1 - i)] = reflect_ ? samples[i + 1] : 0.f;
+      padded[static_cast<size_t>(p + n + i)] = reflect_ ? samples[n - 2 - i] : 0.f;
     }
     x = padded.data();
   }
-  std::unique_ptr<float, FftwFree> buf(fftwf_alloc_real(static_cast<size_t>(n_fft_)));
-  std::unique_ptr<fftwf_complex, FftwFree> spec(fftwf_alloc_complex(static_cast<size_t>(bins)));
-  float* in = buf.get();
+  // The window covers [offset_, offset_ + win_length_) of each n_fft frame;
+  // the rest stays zero.
+  float* in = scratch.frame.Get(static_cast<size_t>(n_fft_));
+  fftwf_complex* spectrum = scratch.spectrum.Get(static_cast<size_t>(bins));
   std::fill(in, in + n_fft_, 0.f);
   const float* w = window_.data();
-  const bool magnitude = power_ == 1.0;
+  float* windowed = in + offset_;
+  const float* re_im = reinterpret_cast<const float*>(spectrum);
   for (int64_t t = 0; t < frames; ++t) {
-    const float* src = x + t * hop_ + offset_;
-    float* dst = in + offset_;
-    for (int k = 0; k < win_length_; ++k) dst[k] = src[k] * w[k];
-    fftwf_execute_dft_r2c(plan_->plan, in, spec.get());
-    const fftwf_complex* c = spec.get();
-    for (int b = 0; b < bins; ++b) {
-      float p2 = c[b][0] * c[b][0] + c[b][1] * c[b][1];
-      out[static_cast<int64_t>(b) * frames + t] = magnitude ? std::sqrt(p2) : p2;
+    Multiply(x + t * hop_ + offset_, w, windowed, win_length_);
+    fftwf_execute_dft_r2c(plan_->plan, in, spectrum);
+    float* dst = out + t * bins;
+    if (power_ == 1.0) {
+      Magnitude(re_im, dst, bins);
+    } else {
+      Power(re_im, dst, bins);
     }
+  }
+}
+
+void Spectrogram::Compute(const float* samples, int64_t n, float* out) const {
+  const int64_t frames = Frames(n);
+  const int bins = Bins();
+  std::vector<float>& by_frame = ThreadScratch().frame_major;
+  by_frame.resize(static_cast<size_t>(frames * bins));
+  ComputeFrames(samples, n, by_frame.data());
+  for (int64_t t = 0; t < frames; ++t) {
+    const float* src = by_frame.data() + t * bins;
+    for (int b = 0; b < bins; ++b) out[b * frames + t] = src[b];
   }
 }
 

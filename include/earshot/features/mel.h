@@ -21,7 +21,8 @@ class MelFilterbank {
 
   int NumMels() const { return static_cast<int>(filters_.size()); }
   int NumFreqs() const { return n_freqs_; }
-  // spec: [n_freqs][frames] -> out: [n_mels][frames].
+  // spec: [frames][n_freqs], frame-major as Spectrogram::ComputeFrames
+  // writes it -> out: [n_mels][frames].
   void Apply(const float* spec, int64_t frames, float* out) const;
   // The dense [n_freqs][n_mels] matrix, as torchaudio returns it (for tests).
   std::vector<float> Dense() const;

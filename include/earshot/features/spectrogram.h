@@ -6,7 +6,8 @@
 //   std::vector<float> out(spec.Bins() * spec.Frames(n));
 //   spec.Compute(samples, n, out.data());   // [bins][frames], row-major
 //
-// FFT plans are made once, here; Compute is thread-safe.
+// The FFT plan is made once, here; Compute is thread-safe and allocates
+// nothing after a thread's first call.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +29,11 @@ class Spectrogram {
   int Bins() const { return n_fft_ / 2 + 1; }
   // Frames for a clip of n samples; throws if the clip is too short.
   int64_t Frames(int64_t n) const;
-  // Writes Bins() x Frames(n) values, bin-major.
+  // Writes Bins() x Frames(n) values, bin-major (torch.stft's layout).
   void Compute(const float* samples, int64_t n, float* out) const;
+  // Writes Frames(n) x Bins() values, frame-major: each frame's spectrum is
+  // contiguous, the order the mel filterbank reads fastest.
+  void ComputeFrames(const float* samples, int64_t n, float* out) const;
 
  private:
   struct Plan;
