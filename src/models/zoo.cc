@@ -1,0 +1,52 @@
+#include "earshot/models/zoo.h"
+
+#include <utility>
+
+#include "earshot/util/error.h"
+#include "layers.h"
+
+namespace earshot {
+
+std::shared_ptr<Classifier> BuildModel(const ModelOptions& options,
+                                       const std::vector<int64_t>& example_shape,
+                                       int num_classes) {
+  options.Validate();
+  if (num_classes < 1) {
+    ThrowMismatch("model '" + options.name + "' needs num_classes >= 1. Given: " +
+                  std::to_string(num_classes));
+  }
+  for (int64_t d : example_shape) {
+    if (d < 1) {
+      ThrowMismatch("model '" + options.name + "': every dimension of the input shape should be " +
+                    ">= 1. Given: " + models::ShapeText(example_shape));
+    }
+  }
+  static const std::pair<const char*, models::Builder> kBuilders[] = {
+      {"seed000_conv1d", models::BuildSeed000Conv1d},
+      {"seed001_cnn", models::BuildSeed001Cnn},
+      {"seed002_resmish", models::BuildSeed002ResMish},
+      {"seed003_conv1d", models::BuildSeed003Conv1d},
+      {"seed003_mfcc_cnn", models::BuildSeed003MfccCnn},
+      {"seed003_dummy_1d", models::BuildSeed003Dummy1d},
+      {"seed003_dummy_2d", models::BuildSeed003Dummy2d},
+      {"seed004_cnn", models::BuildSeed004Cnn},
+      {"ds_cnn", models::BuildDsCnn},
+      {"bc_resnet", models::BuildBcResNet},
+      {"matchboxnet", models::BuildMatchboxNet},
+      {"crnn", models::BuildCrnn},
+  };
+  for (const auto& [name, build] : kBuilders) {
+    if (options.name == name) return build(options, example_shape, num_classes);
+  }
+  throw Error(ErrorKind::kInternal, "model '" + options.name + "' is listed but has no builder");
+}
+
+int64_t CountParameters(const torch::nn::Module& module) {
+  int64_t n = 0;
+  for (const auto& p : module.parameters()) {
+    if (p.requires_grad()) n += p.numel();
+  }
+  return n;
+}
+
+}  // namespace earshot
