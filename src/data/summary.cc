@@ -1,0 +1,39 @@
+#include "earshot/data/summary.h"
+
+namespace earshot {
+
+int MainClass(const ClipRef& clip) {
+  if (clip.soft.empty()) return clip.label;
+  int best = 0;
+  for (size_t c = 1; c < clip.soft.size(); ++c) {
+    if (clip.soft[c] > clip.soft[best]) best = static_cast<int>(c);
+  }
+  return best;
+}
+
+LabelSummary Summarize(const Dataset& ds) {
+  LabelSummary s;
+  s.classes.resize(ds.classes.size());
+  for (size_t c = 0; c < ds.classes.size(); ++c) s.classes[c].name = ds.classes[c];
+  for (const auto& clip : ds.clips) {
+    auto split = static_cast<size_t>(clip.split);
+    ++s.clips;
+    ++s.split_clips[split];
+    if (clip.silence) ++s.silence;
+    for (size_t c = 0; c < clip.soft.size() && c < s.classes.size(); ++c) {
+      s.classes[c].mass += clip.soft[c];
+    }
+    int main = MainClass(clip);
+    if (main < 0 || main >= static_cast<int>(s.classes.size())) {
+      ++s.unlabeled;
+      continue;
+    }
+    ClassSummary& k = s.classes[main];
+    ++k.clips;
+    ++(clip.verified ? k.verified : k.unverified);
+    ++k.split_clips[split];
+  }
+  return s;
+}
+
+}  // namespace earshot

@@ -1,0 +1,39 @@
+// Small data sets written at test time for the data tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "earshot/audio/decode.h"
+
+namespace earshot::testing_data {
+
+// A fresh folder under the test temp dir, named after the running test.
+inline std::filesystem::path FreshDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "earshot_data" /
+                              (std::string(info->test_suite_name()) + "." + info->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline void WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// A short clip of `samples` samples of a quiet tone.
+inline void WriteClip(const std::filesystem::path& path, int rate = 16000, int samples = 160) {
+  std::filesystem::create_directories(path.parent_path());
+  std::vector<float> x(static_cast<size_t>(samples));
+  for (int i = 0; i < samples; ++i) x[static_cast<size_t>(i)] = 0.1f * static_cast<float>(i % 7) / 7.f;
+  WriteWav(path.string(), x, rate);
+}
+
+}  // namespace earshot::testing_data
