@@ -5,6 +5,7 @@
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/progress.h"
+#include "../temp_dir.h"
 
 namespace earshot {
 namespace {
@@ -18,7 +19,7 @@ TEST(FormatDuration, SecondsMinutesHours) {
 }
 
 TEST(Files, AtomicWriteReplacesAndLeavesNoTemporary) {
-  const auto dir = std::filesystem::temp_directory_path() / "earshot_util_test";
+  const auto dir = testing::ScratchDir("util_test");
   MakeDirs((dir / "a" / "b").string());
   const std::string path = (dir / "a" / "b" / "f.bin").string();
   WriteFileAtomic(path, "first");

@@ -2,6 +2,10 @@
 // labelled axes, and stays readable with 41 classes.
 //
 //   plots::BarChart("counts.png", "Clips per class", "class", "clips", names, {counts});
+//
+// Charts may be drawn from several threads; they are drawn one at a time.
+// An unwritable path, empty or mismatched data throw earshot::Error, and a
+// failed chart leaves no file behind.
 #pragma once
 
 #include <string>
@@ -14,35 +18,51 @@ struct Series {
   std::vector<double> values;  // one per category or x position
 };
 
-// Bars per category; several series are stacked (e.g. verified / not).
+// Bars per category; several series are stacked (e.g. verified / not) and
+// named in a legend. Category names are written vertically; the image is
+// max(640, 180 + 26 * categories) pixels wide, and taller when names are long
+// (names beyond 32 characters are cut). Stacked values must be >= 0.
 void BarChart(const std::string& png, const std::string& title, const std::string& x_label,
               const std::string& y_label, const std::vector<std::string>& categories,
               const std::vector<Series>& stacked);
 
+// One bar per class on a fixed 0..1 scale (per-class accuracy or recall),
+// laid out as BarChart.
+void ClassScoreChart(const std::string& png, const std::string& title, const std::string& y_label,
+                     const std::vector<std::string>& classes, const std::vector<double>& scores);
+
 // Histogram of values in `bins` equal bins between their min and max;
-// several series are overlaid (e.g. train vs test lengths).
+// several series are overlaid, translucent, on the same bins (e.g. train vs
+// test lengths). 800 x 500 pixels.
 void Histogram(const std::string& png, const std::string& title, const std::string& x_label,
                const std::vector<Series>& values, int bins);
 
-// Lines over x (training curves: loss and accuracy per epoch).
+// Lines over x (training curves: loss and accuracy per epoch); each line has
+// one value per x, NaN for a gap. 800 x 500 pixels.
 void LineChart(const std::string& png, const std::string& title, const std::string& x_label,
                const std::string& y_label, const std::vector<double>& x,
                const std::vector<Series>& lines);
 
 // A matrix as a heat map with the counts written in the cells (confusion
-// matrix: rows true, columns predicted).
+// matrix: rows true, columns predicted). `values` is row-major, row 0 drawn
+// at the top; a colour scale sits on the right. Cells are
+// clamp(600 / max(rows, cols), 22, 60) pixels square and the numbers shrink
+// with them; zero cells are left blank so the errors stand out. Whole
+// numbers are written without decimals, others with two.
 void HeatMap(const std::string& png, const std::string& title, const std::string& x_label,
              const std::string& y_label, const std::vector<std::string>& row_names,
              const std::vector<std::string>& col_names, const std::vector<double>& values,
              bool annotate);
 
 // A waveform over time in seconds, and a zoom on its first `zoom_samples`
-// samples below it (0 = no zoom).
+// samples below it (0 = no zoom). 1000 pixels wide; 330 high, 640 with the
+// zoom.
 void Waveform(const std::string& png, const std::string& title, const std::vector<float>& samples,
               int sample_rate, int zoom_samples);
 
 // A feature image (spectrogram, mel, MFCC): rows bins (low at the bottom),
-// columns frames; `hop_seconds` scales the time axis.
+// columns frames; `hop_seconds` scales the time axis. `values` is
+// row-major [rows][cols]; a colour scale sits on the right. 900 x 460 pixels.
 void FeatureImage(const std::string& png, const std::string& title, const std::string& y_label,
                   const std::vector<float>& values, int rows, int cols, double hop_seconds);
 

@@ -1,0 +1,185 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "earshot/plots/charts.h"
+#include "earshot/util/error.h"
+#include "../temp_dir.h"
+
+namespace earshot::plots {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PngSize {
+  int width = 0, height = 0;
+};
+
+// A PNG starts with an 8-byte signature, then the IHDR chunk: length (13),
+// "IHDR", width and height as big-endian 32-bit integers.
+PngSize ReadPngSize(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char b[24] = {};
+  in.read(reinterpret_cast<char*>(b), sizeof b);
+  EXPECT_EQ(in.gcount(), 24) << path;
+  const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  EXPECT_TRUE(std::equal(signature, signature + 8, b)) << path << " is not a PNG";
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(b + 12), 4), "IHDR");
+  auto be32 = [&](int at) {
+    return (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
+  };
+  return {be32(16), be32(20)};
+}
+
+class Charts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::ScratchDir("plots_test");
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+// n names of three characters each, so only the count changes the layout.
+std::vector<std::string> Names(int n) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back("c" + std::to_string(10 + i));
+  return names;
+}
+
+TEST_F(Charts, BarChartWidthFollowsTheCategoryCount) {
+  // Width max(640, 180 + 26 n): n = 10 -> 640, 35 -> 1090, 41 -> 1246.
+  for (const auto& [n, width] : {std::pair{10, 640}, {35, 1090}, {41, 1246}}) {
+    std::vector<double> verified(n, 5), other(n, 2);
+    const std::string png = Path("bar" + std::to_string(n) + ".png");
+    BarChart(png, "Clips per label", "label", "clips", Names(n),
+             {{"verified", verified}, {"not verified", other}});
+    const PngSize size = ReadPngSize(png);
+    EXPECT_EQ(size.width, width) << n << " categories";
+    // Same name lengths, same legend: the same height.
+    EXPECT_EQ(size.height, ReadPngSize(Path("bar10.png")).height);
+  }
+  EXPECT_FALSE(fs::exists(Path("bar41.png.tmp")));
+}
+
+TEST_F(Charts, LongCategoryNamesMakeTheBarChartTaller) {
+  BarChart(Path("short.png"), "t", "x", "y", {"a", "b"}, {{"", {1, 2}}});
+  BarChart(Path("long.png"), "t", "x", "y", {"a", "Violin_or_fiddle"}, {{"", {1, 2}}});
+  EXPECT_GT(ReadPngSize(Path("long.png")).height, ReadPngSize(Path("short.png")).height);
+  ClassScoreChart(Path("acc.png"), "Accuracy per class", "accuracy", {"a", "b"}, {0.5, 1.0});
+  EXPECT_EQ(ReadPngSize(Path("acc.png")).width, 640);
+}
+
+TEST_F(Charts, FixedSizeCharts) {
+  Histogram(Path("hist.png"), "Clip lengths", "seconds", {{"train", {1, 2, 2, 3}}, {"test", {2}}},
+            4);
+  EXPECT_EQ(ReadPngSize(Path("hist.png")).width, 800);
+  EXPECT_EQ(ReadPngSize(Path("hist.png")).height, 500);
+  LineChart(Path("line.png"), "Loss", "epoch", "loss", {1, 2, 3},
+            {{"train", {1.0, 0.5, 0.25}}, {"val", {1.2, NAN, 0.4}}});
+  EXPECT_EQ(ReadPngSize(Path("line.png")).width, 800);
+
+  std::vector<float> wave(8000);
+  for (size_t i = 0; i < wave.size(); ++i) wave[i] = static_cast<float>(std::sin(0.05 * i));
+  Waveform(Path("wave.png"), "a.wav", wave, 8000, 500);
+  Waveform(Path("wave1.png"), "a.wav", wave, 8000, 0);
+  // 50 title + 220 panel + 60 axis = 330; the zoom adds 90 + 220 -> 640.
+  EXPECT_EQ(ReadPngSize(Path("wave.png")).height, 640);
+  EXPECT_EQ(ReadPngSize(Path("wave1.png")).height, 330);
+  EXPECT_EQ(ReadPngSize(Path("wave.png")).width, 1000);
+
+  std::vector<float> mfcc(40 * 63);
+  for (size_t i = 0; i < mfcc.size(); ++i) mfcc[i] = static_cast<float>(i % 63);
+  FeatureImage(Path("mfcc.png"), "MFCC", "coefficient", mfcc, 40, 63, 512.0 / 16000);
+  EXPECT_EQ(ReadPngSize(Path("mfcc.png")).width, 900);
+  EXPECT_EQ(ReadPngSize(Path("mfcc.png")).height, 460);
+}
+
+TEST_F(Charts, HeatMapCellsShrinkWithTheClassCount) {
+  auto draw = [&](int n) {
+    std::vector<double> cm(static_cast<size_t>(n) * n, 0);
+    for (int i = 0; i < n; ++i) cm[static_cast<size_t>(i) * n + i] = 100 + i;
+    const std::string png = Path("heat" + std::to_string(n) + ".png");
+    HeatMap(png, "Confusion matrix", "predicted", "true", Names(n), Names(n), cm, true);
+    return ReadPngSize(png);
+  };
+  // Cells clamp(600 / n, 24, 60): n = 35 and 41 both 24 px, so 6 more
+  // classes add 6 * 24 = 144 px each way; n = 10 (60 px) and 12 (50 px) both
+  // make a 600 px grid.
+  const PngSize s35 = draw(35), s41 = draw(41), s10 = draw(10), s12 = draw(12);
+  EXPECT_EQ(s41.width - s35.width, 144);
+  EXPECT_EQ(s41.height - s35.height, 144);
+  EXPECT_EQ(s10.width, s12.width);
+  EXPECT_EQ(s10.height, s12.height);
+}
+
+TEST_F(Charts, UnwritablePathIsAnIoErrorNamingIt) {
+  const std::string png = Path("no_such_dir/chart.png");
+  try {
+    BarChart(png, "t", "x", "y", {"a"}, {{"", {1}}});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kIo);
+    EXPECT_NE(std::string(e.what()).find(png), std::string::npos) << e.what();
+  }
+  // The stream is released: the next chart still draws.
+  Histogram(Path("after.png"), "t", "x", {{"", {1, 2}}}, 2);
+  EXPECT_EQ(ReadPngSize(Path("after.png")).width, 800);
+}
+
+TEST_F(Charts, BadDataIsRefusedAndLeavesNoFile) {
+  auto kind = [](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      return e.kind();
+    }
+    return ErrorKind::kInternal;
+  };
+  const std::string png = Path("bad.png");
+  EXPECT_EQ(kind([&] {
+              BarChart(png, "t", "x", "y", {"a", "b"}, {{"", {1}}});
+            }),
+            ErrorKind::kMismatch);
+  EXPECT_EQ(kind([&] {
+              BarChart(png, "t", "x", "y", {"a"}, {{"", {1}}, {"", {-1}}});
+            }),
+            ErrorKind::kBadData);
+  EXPECT_EQ(kind([&] { Histogram(png, "t", "x", {{"", {1}}}, 0); }), ErrorKind::kInvalidOption);
+  EXPECT_EQ(kind([&] {
+              HeatMap(png, "t", "x", "y", {"a"}, {"a", "b"}, {1}, true);
+            }),
+            ErrorKind::kMismatch);
+  EXPECT_EQ(kind([&] { Waveform(png, "t", {}, 8000, 0); }), ErrorKind::kBadData);
+  EXPECT_EQ(kind([&] {
+              FeatureImage(png, "t", "bin", {1, 2}, 1, 2, 0);
+            }),
+            ErrorKind::kInvalidOption);
+  EXPECT_EQ(kind([&] { ClassScoreChart(png, "t", "acc", {"a"}, {1.5}); }), ErrorKind::kBadData);
+  EXPECT_FALSE(fs::exists(png));
+  EXPECT_FALSE(fs::exists(png + ".tmp"));
+}
+
+TEST_F(Charts, ThreadsDrawOneAtATime) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([this, t] {
+      LineChart(Path("t" + std::to_string(t) + ".png"), "t", "x", "y", {0, 1},
+                {{"", {0.0, 1.0 * t}}});
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int t = 0; t < 3; ++t)
+    EXPECT_EQ(ReadPngSize(Path("t" + std::to_string(t) + ".png")).width, 800);
+}
+
+}  // namespace
+}  // namespace earshot::plots
