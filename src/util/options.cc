@@ -356,17 +356,37 @@ void LoadTomlString(Options& options, const std::string& text, const std::string
   LoadJsonValue(options, TomlToJson(ParseToml(text, origin)), origin);
 }
 
-void LoadTomlFile(Options& options, const std::string& path, const std::string& table) {
+namespace {
+
+// A file may start from another: `base = "other.toml"` (relative to the
+// file) is read first, then this file's keys override it.
+void LoadTomlFileDepth(Options& options, const std::string& path, const std::string& table,
+                       int depth) {
+  if (depth > 8) ThrowOption(path + ": 'base' files nest more than 8 deep (a cycle?)");
   std::ifstream in(path);
   if (!in) ThrowIo(path + ": cannot open");
   std::stringstream ss;
   ss << in.rdbuf();
   json j = TomlToJson(ParseToml(ss.str(), path));
+  if (j.contains("base")) {
+    if (!j["base"].is_string()) ThrowOption(path + ": 'base' should be a file name");
+    const std::string base = j["base"].get<std::string>();
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+    LoadTomlFileDepth(options, base.empty() || base[0] == '/' ? base : dir + base, table, depth + 1);
+    j.erase("base");
+  }
   if (!table.empty() && j.contains(table) && j[table].is_object()) {
     LoadJsonValue(options, j[table], path + " [" + table + "]");
   } else {
     LoadJsonValue(options, j, path);
   }
+}
+
+}  // namespace
+
+void LoadTomlFile(Options& options, const std::string& path, const std::string& table) {
+  LoadTomlFileDepth(options, path, table, 0);
 }
 
 std::string ToToml(const Options& options) {

@@ -52,7 +52,9 @@ void ApplySetting(Options& options, const std::string& key_equals_value);
 // TOML: every key must name a field; tables map to groups.
 void LoadTomlString(Options& options, const std::string& toml, const std::string& origin);
 // With `table` set, only that table of the file is read, when present (a
-// recipe's [features] table, say); otherwise the whole file.
+// recipe's [features] table, say); otherwise the whole file. A file may
+// start from another with `base = "other.toml"` (relative to the file):
+// that one is read first, then this file's keys override it.
 void LoadTomlFile(Options& options, const std::string& path, const std::string& table = "");
 std::string ToToml(const Options& options);
 

@@ -1,0 +1,51 @@
+// The model bundle: one file holding the weights, the model config, the
+// front-end config, the label list, the feature normalisation and the
+// training provenance, so that a model always knows how to hear.
+//
+//   Bundle b = LoadBundle("run/best.bundle");     // checks the parts fit
+//   FrontEnd fe(b.info.features);
+//   auto logits = b.model->forward(x);
+//
+// The file is a LibTorch archive (zip) with the weights under their module
+// names and the rest as one JSON string under "earshot_meta".
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "earshot/features/frontend_options.h"
+#include "earshot/models/model_options.h"
+
+namespace earshot {
+
+class Classifier;
+
+struct BundleInfo {
+  FrontEndOptions features;
+  ModelOptions model;
+  std::vector<std::string> labels;     // output order of the model
+  std::string task = "single_label";   // single_label | soft_label | multi_label
+  int64_t clip_samples = 0;            // the model's window, at features.sample_rate
+  std::vector<int64_t> example_shape;  // the front end's output for one window
+  std::string normalizer_json;         // feature normalisation stats ("" = none)
+  std::string recipe_toml;             // the whole recipe as trained
+  std::string provenance_json;         // version, time, data, seed, epochs, metrics
+};
+
+struct Bundle {
+  BundleInfo info;
+  std::shared_ptr<Classifier> model;   // in eval mode
+};
+
+// Written atomically. Throws Error naming the path on failure.
+void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& model);
+
+// Throws Error naming the path and what does not fit: an unknown format,
+// weights that do not match the model built from its own config, a label
+// count that differs from the model's outputs, a front end whose output
+// differs from the recorded example shape.
+Bundle LoadBundle(const std::string& path);
+
+}  // namespace earshot

@@ -1,0 +1,61 @@
+// Evaluating model bundles on a labelled data set: the `earshot eval`
+// command as a library.
+//
+//   BundleEvalOptions o;                      // the test split, top-1/3/5
+//   o.settings = {"data.max_per_class=50"};
+//   BundleEval r = EvaluateBundles({"runs/kws/model/best.bundle"}, "data/kws", o);
+//   std::cout << r.ToJson();
+//   WriteEvalOutputs(r, "runs/kws/eval");     // metrics.json, predictions.csv, PNGs
+//
+// The data are read with the data options of the bundle's recipe (so the
+// split is the one trained with), their root replaced by the given folder,
+// then `settings` applied. The data's labels are mapped onto the bundle's by
+// name: a data label the bundle lacks is an error naming it. Each clip is
+// predicted whole (long clips windowed, docs/predict.md); silence clips of
+// the Speech Commands layout are predicted on zeros.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "earshot/eval/ensemble.h"
+#include "earshot/eval/metrics.h"
+#include "earshot/inference/predictor.h"
+
+namespace earshot {
+
+struct BundleEvalOptions {
+  std::vector<std::string> settings;  // "data.key=value" (or "key=value") data overrides
+  std::string split = "test";         // test | validation | train | all
+  std::vector<int> top_k{1, 3, 5};    // top-k accuracies reported (single-label)
+  std::string combine = "mean";       // mean | geometric: several bundles' probabilities
+  PredictorOptions predictor;
+};
+
+struct BundleEval {
+  std::vector<std::string> bundles;
+  std::string data_root;
+  std::string layout;
+  std::string split;
+  std::string task;                    // the first bundle's: single_label | soft_label | multi_label
+  eval::MetricsReport report;
+  eval::Predictions predictions;       // rows = evaluated clips, columns = the bundle's labels
+  std::vector<int> labels;             // per row: bundle label index, -1 when soft-labelled
+  std::vector<float> targets;          // per row: the target distribution (soft), else empty
+  int64_t bad_files = 0;               // clips of the split that could not be read
+  std::map<std::string, int64_t> counts;  // evaluated clips per label
+
+  // The report's JSON object plus bundles, data, split, clips, bad_files, counts.
+  std::string ToJson() const;
+};
+
+BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::string& data_root,
+                           const BundleEvalOptions& options);
+
+// metrics.json, predictions.csv, and for single-label reports confusion.png
+// (rows true, columns predicted) and class_recall.png (per-class accuracy).
+void WriteEvalOutputs(const BundleEval& result, const std::string& dir);
+
+}  // namespace earshot

@@ -1,0 +1,64 @@
+// A recipe is the whole experiment: data, clips and augmentation, features,
+// model, training rules, folds and seeds. One TOML file per recipe
+// (configs/), any field overridable with `--set section.key=value`.
+//
+//   RecipeOptions r;
+//   LoadTomlFile(r, "configs/kws-dscnn.toml");
+//   ApplySetting(r, "train.epochs=5");
+//   r.Validate();
+#pragma once
+
+#include <string>
+
+#include "earshot/data/data_options.h"
+#include "earshot/data/loader_options.h"
+#include "earshot/data/store_options.h"
+#include "earshot/features/frontend_options.h"
+#include "earshot/models/model_options.h"
+#include "earshot/training/early_stopping_options.h"
+#include "earshot/training/loss_options.h"
+#include "earshot/training/optimizer_options.h"
+#include "earshot/training/schedule_options.h"
+#include "earshot/util/options.h"
+
+namespace earshot {
+
+struct TrainOptions : Options {
+  int epochs = 30;                  // passes over the training clips
+  int threads = 2;                  // LibTorch compute threads (the one compute knob)
+  int seed = 1;                     // model initialisation and dropout
+  int seeds = 1;                    // models trained from seeds seed, seed+1, ... (seed 002: 15)
+  bool all_folds = false;           // with data.split = kfold: a model per fold (seed 003)
+  std::string normalize = "none";   // none | global | per_position: feature standardisation fitted on the training clips
+  bool reload_best = true;          // evaluate and export the best checkpoint, not the last
+  std::string ensemble = "mean";    // mean | geometric: how several models' predictions combine
+  LossOptions loss;
+  OptimizerOptions optimizer;
+  ScheduleOptions schedule;
+  EarlyStoppingOptions early_stopping;
+  CheckpointOptions checkpoint;
+
+  void Visit(OptionVisitor& v) override;
+  void Validate() const override;
+};
+
+struct RecipeOptions : Options {
+  std::string name = "recipe";      // names the run
+  std::string description;          // one line for reports
+  std::string task = "single_label";  // single_label | soft_label
+  DataOptions data;
+  StoreOptions store;
+  LoaderOptions loader;
+  FrontEndOptions features;
+  ModelOptions model;
+  TrainOptions train;
+
+  void Visit(OptionVisitor& v) override;
+  // Validates every part and how they fit (a KL loss needs soft labels...).
+  void Validate() const override;
+};
+
+// Reads a recipe file and applies `--set` overrides, then validates.
+RecipeOptions LoadRecipe(const std::string& path, const std::vector<std::string>& settings);
+
+}  // namespace earshot

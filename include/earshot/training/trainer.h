@@ -1,0 +1,45 @@
+// Trains the models of a recipe: one, one per fold (k-fold), or one per seed,
+// each with its logs, curves, checkpoints and bundle, then their ensemble.
+//
+//   RecipeOptions r = LoadRecipe("configs/kws-dscnn.toml", {"train.epochs=5"});
+//   TrainSummary s = TrainRecipe(r, "runs/kws", /*resume=*/false);
+//   // s.models[0].best_bundle == "runs/kws/model/best.bundle"
+//
+// Run directory: recipe.toml, data.json, summary.json, and per model a
+// folder (model | fold-K | seed-S | fold-K-seed-S) with split.csv,
+// log.csv, log.jsonl, curves_*.png, best.bundle, last.bundle, checkpoint
+// (for --resume), metrics_{validation,test}.json and the predictions.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "earshot/training/recipe.h"
+
+namespace earshot {
+
+struct ModelRunSummary {
+  std::string dir;
+  std::string best_bundle;
+  int epochs_run = 0;
+  int best_epoch = -1;                       // 0-based
+  std::map<std::string, double> best_metrics;  // the epoch log row of best_epoch
+  std::string validation_metrics_json;       // with the exported weights; "" if no validation clips
+  std::string test_metrics_json;             // "" if no test clips
+};
+
+struct TrainSummary {
+  std::string dir;
+  std::vector<ModelRunSummary> models;
+  std::string ensemble_test_metrics_json;    // several models and test clips, else ""
+  double seconds = 0.0;
+  double train_clips_per_second = 0.0;       // training steps only, data pipeline included
+};
+
+// With `resume`, the recipe is the one in out_dir/recipe.toml (plus the
+// given overrides, e.g. more epochs) and every model continues from its
+// last completed epoch; finished models are not trained again.
+TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume);
+
+}  // namespace earshot

@@ -1,0 +1,63 @@
+// `earshot train RECIPE`: a recipe in, bundles, logs, curves and metrics out.
+#include <iostream>
+
+#include "commands.h"
+#include "earshot/training/trainer.h"
+#include "earshot/util/error.h"
+#include "earshot/util/files.h"
+#include "earshot/util/progress.h"
+
+namespace earshot::cli {
+namespace {
+
+struct TrainArgs {
+  std::string recipe;
+  std::vector<std::string> sets;
+  std::string out;
+  std::string resume;
+  bool print = false;
+};
+
+void Run(const TrainArgs& a) {
+  std::string path = a.recipe;
+  std::string out = a.out;
+  if (!a.resume.empty()) {
+    if (!a.recipe.empty()) ThrowOption("--resume RUN takes the recipe from RUN/recipe.toml; give no RECIPE");
+    path = a.resume + "/recipe.toml";
+    if (!FileExists(path)) ThrowIo(a.resume + ": not a training run (no recipe.toml)");
+    out = a.resume;
+  }
+  if (path.empty()) ThrowOption("give a RECIPE (configs/*.toml) or --resume RUN");
+  RecipeOptions recipe = LoadRecipe(path, a.sets);
+  if (a.print) {
+    std::cout << ToToml(recipe);
+    return;
+  }
+  if (out.empty()) out = "runs/" + recipe.name;
+  const TrainSummary s = TrainRecipe(recipe, out, !a.resume.empty());
+  std::cout << "trained " << s.models.size() << " model(s) in " << FormatDuration(s.seconds) << " ("
+            << static_cast<int64_t>(s.train_clips_per_second) << " training clips/s)\n";
+  for (const auto& m : s.models) {
+    std::cout << "  " << m.best_bundle << "  (best epoch " << m.best_epoch + 1 << " of " << m.epochs_run
+              << ")\n";
+  }
+  std::cout << "run: " << out << " (summary.json, log.csv, curves_*.png, metrics_*.json)\n";
+}
+
+}  // namespace
+
+void AddTrainCommand(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "train",
+      "Train the models of a recipe.\n"
+      "  earshot train configs/kws-dscnn.toml --set train.epochs=5 --out runs/kws");
+  cmd->add_option("recipe", args->recipe, "recipe (TOML)");
+  cmd->add_option("--set", args->sets, "override a recipe field: section.key=value (repeatable)");
+  cmd->add_option("--out", args->out, "run directory (default runs/<recipe name>)");
+  cmd->add_option("--resume", args->resume, "continue the run in this directory from its last completed epoch");
+  cmd->add_flag("--print-recipe", args->print, "print the resolved recipe and exit");
+  cmd->callback([args] { Run(*args); });
+}
+
+}  // namespace earshot::cli

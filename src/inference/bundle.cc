@@ -1,0 +1,133 @@
+#include "earshot/inference/bundle.h"
+
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "earshot/features/frontend.h"
+#include "earshot/models/zoo.h"
+#include "earshot/util/error.h"
+#include "earshot/util/files.h"
+
+namespace earshot {
+namespace {
+
+constexpr const char* kMetaKey = "earshot_meta";
+constexpr int kFormatVersion = 1;
+
+std::string ShapeString(const std::vector<int64_t>& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+// First line of a c10::Error message: the rest is a C++ backtrace.
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& model) {
+  nlohmann::json meta;
+  meta["format"] = "earshot-bundle";
+  meta["version"] = kFormatVersion;
+  meta["features"] = nlohmann::json::parse(ToJson(info.features));
+  meta["model"] = nlohmann::json::parse(ToJson(info.model));
+  meta["labels"] = info.labels;
+  meta["task"] = info.task;
+  meta["clip_samples"] = info.clip_samples;
+  meta["example_shape"] = info.example_shape;
+  meta["normalizer"] = info.normalizer_json;
+  meta["recipe"] = info.recipe_toml;
+  meta["provenance"] = info.provenance_json;
+  torch::serialize::OutputArchive archive;
+  model.save(archive);
+  archive.write(kMetaKey, c10::IValue(meta.dump()));
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  WriteFileAtomic(path, bytes.str());
+}
+
+Bundle LoadBundle(const std::string& path) {
+  if (!FileExists(path)) ThrowIo(path + ": missing: no such bundle");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error& e) {
+    ThrowBadData(path + ": not a model bundle (" + FirstLine(e.what()) + ")");
+  }
+  c10::IValue meta_value;
+  if (!archive.try_read(kMetaKey, meta_value) || !meta_value.isString()) {
+    ThrowBadData(path + ": a LibTorch archive but not a model bundle (no " + kMetaKey + ")");
+  }
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(meta_value.toStringRef());
+  } catch (const nlohmann::json::exception& e) {
+    ThrowBadData(path + ": bundle metadata is not valid JSON (" + e.what() + ")");
+  }
+  if (meta.value("format", "") != "earshot-bundle") ThrowBadData(path + ": unknown bundle format");
+  if (meta.value("version", 0) > kFormatVersion) {
+    ThrowMismatch(path + ": bundle format version " + std::to_string(meta.value("version", 0)) +
+                  " is newer than this earshot reads (" + std::to_string(kFormatVersion) + ")");
+  }
+  Bundle b;
+  BundleInfo& info = b.info;
+  try {
+    LoadJson(info.features, meta.at("features").dump(), path + " [features]");
+    LoadJson(info.model, meta.at("model").dump(), path + " [model]");
+    info.labels = meta.at("labels").get<std::vector<std::string>>();
+    info.task = meta.at("task").get<std::string>();
+    info.clip_samples = meta.at("clip_samples").get<int64_t>();
+    info.example_shape = meta.at("example_shape").get<std::vector<int64_t>>();
+    info.normalizer_json = meta.value("normalizer", "");
+    info.recipe_toml = meta.value("recipe", "");
+    info.provenance_json = meta.value("provenance", "");
+  } catch (const nlohmann::json::exception& e) {
+    ThrowBadData(path + ": bundle metadata is incomplete (" + e.what() + ")");
+  }
+  FrontEnd fe(info.features);
+  const auto shape = fe.OutputShape(info.clip_samples);
+  if (shape != info.example_shape) {
+    ThrowMismatch(path + ": the front end gives " + ShapeString(shape) + " for " +
+                  std::to_string(info.clip_samples) + " samples but the model was trained on " +
+                  ShapeString(info.example_shape));
+  }
+  if (info.labels.empty()) ThrowMismatch(path + ": the bundle has no labels");
+  b.model = BuildModel(info.model, info.example_shape, static_cast<int>(info.labels.size()));
+  // LibTorch replaces tensors on load whatever their shape: compare the
+  // shapes the config builds with the ones the file holds.
+  std::map<std::string, std::vector<int64_t>> expected;
+  for (const auto& p : b.model->named_parameters()) expected[p.key()] = p.value().sizes().vec();
+  for (const auto& p : b.model->named_buffers()) expected[p.key()] = p.value().sizes().vec();
+  try {
+    b.model->load(archive);
+  } catch (const c10::Error& e) {
+    ThrowMismatch(path + ": the weights do not fit model '" + info.model.name +
+                  "' built from the bundle's own config (" + FirstLine(e.what()) + ")");
+  }
+  auto check = [&](const std::string& name, const torch::Tensor& t) {
+    const auto want = expected.at(name);
+    if (t.sizes().vec() != want) {
+      ThrowMismatch(path + ": the weights do not fit model '" + info.model.name +
+                    "' built from the bundle's own config: '" + name + "' is " +
+                    ShapeString(t.sizes().vec()) + " in the file, " + ShapeString(want) +
+                    " in the model");
+    }
+  };
+  for (const auto& p : b.model->named_parameters()) check(p.key(), p.value());
+  for (const auto& p : b.model->named_buffers()) check(p.key(), p.value());
+  b.model->eval();
+  torch::NoGradGuard no_grad;
+  std::vector<int64_t> batch_shape{1};
+  batch_shape.insert(batch_shape.end(), info.example_shape.begin(), info.example_shape.end());
+  const auto out = b.model->forward(torch::zeros(batch_shape));
+  if (out.dim() != 2 || out.size(1) != static_cast<int64_t>(info.labels.size())) {
+    ThrowMismatch(path + ": the model gives " + std::to_string(out.size(-1)) + " outputs but the bundle has " +
+                  std::to_string(info.labels.size()) + " labels");
+  }
+  return b;
+}
+
+}  // namespace earshot

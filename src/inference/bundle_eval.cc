@@ -1,0 +1,206 @@
+#include "earshot/inference/bundle_eval.h"
+
+#include <algorithm>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "earshot/data/load_clips.h"
+#include "earshot/data/readers.h"
+#include "earshot/plots/charts.h"
+#include "earshot/training/recipe.h"
+#include "earshot/util/error.h"
+#include "earshot/util/files.h"
+
+namespace earshot {
+namespace {
+
+bool InSplit(const ClipRef& c, const std::string& split) {
+  if (split == "all") return true;
+  if (split == "test") return c.split == Split::kTest;
+  if (split == "validation") return c.split == Split::kValidation;
+  return c.split == Split::kTrain;
+}
+
+// The data options the bundle was trained with, pointed at `root`.
+DataOptions DataOptionsFor(const Predictor& p, const std::string& root,
+                           const std::vector<std::string>& settings, StoreOptions* store) {
+  DataOptions d;
+  if (!p.info().recipe_toml.empty()) {
+    RecipeOptions recipe;
+    LoadTomlString(recipe, p.info().recipe_toml, p.path() + " [recipe]");
+    d = recipe.data;
+    *store = recipe.store;
+  }
+  d.root = root;
+  d.split_file.clear();
+  if (d.split == "file") d.split = "auto";
+  for (const std::string& s : settings) {
+    const std::string key_value = s.rfind("data.", 0) == 0 ? s.substr(5) : s;
+    ApplySetting(d, key_value);
+  }
+  return d;
+}
+
+// Predictions of one bundle on the store's clips, in `rows` order.
+std::vector<float> PredictStore(const Predictor& p, const LoadedClips& loaded,
+                                const std::vector<int64_t>& clip_rows) {
+  std::vector<float> out;
+  const size_t chunk = 256;
+  for (size_t first = 0; first < clip_rows.size(); first += chunk) {
+    std::vector<std::vector<float>> clips;
+    for (size_t i = first; i < std::min(clip_rows.size(), first + chunk); ++i) {
+      const int64_t row = loaded.row[static_cast<size_t>(clip_rows[i])];
+      if (row == LoadedClips::kSilence) {
+        clips.emplace_back(static_cast<size_t>(p.window_samples()), 0.f);
+      } else {
+        clips.push_back(loaded.clips.Read(row));
+      }
+    }
+    const std::vector<float> rows = p.PredictClips(clips);
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::string& data_root,
+                           const BundleEvalOptions& options) {
+  if (bundles.empty()) ThrowOption("eval: give at least one model bundle");
+  if (options.split != "test" && options.split != "validation" && options.split != "train" &&
+      options.split != "all") {
+    ThrowOption("--split should be test | validation | train | all. Given: '" + options.split + "'");
+  }
+  eval::EnsembleOptions eo;
+  eo.method = eval::ParseEnsembleMethod(options.combine == "mean" ? "arithmetic" : options.combine,
+                                        "--combine");
+  std::vector<std::unique_ptr<Predictor>> owned;
+  std::vector<const Predictor*> predictors;
+  for (const auto& b : bundles) {
+    owned.push_back(std::make_unique<Predictor>(b, options.predictor));
+    predictors.push_back(owned.back().get());
+  }
+  CheckSameLabels(predictors);
+  const Predictor& first = *predictors.front();
+  const std::vector<std::string>& labels = first.labels();
+  if (first.info().task == "multi_label") eo.renormalize = false;
+
+  StoreOptions store;
+  const DataOptions data = DataOptionsFor(first, data_root, options.settings, &store);
+  Dataset ds = ReadDataset(data);
+  if (ds.classes.empty()) ThrowMismatch(data_root + ": the data have no labels: eval needs labelled clips");
+
+  // Data label index -> bundle label index, by name.
+  std::vector<int> to_bundle;
+  for (const auto& name : ds.classes) {
+    const auto it = std::find(labels.begin(), labels.end(), name);
+    if (it == labels.end()) {
+      std::string known;
+      for (const auto& l : labels) known += (known.empty() ? "" : ", ") + l;
+      ThrowMismatch(data_root + ": label '" + name + "' of the data is not one of the bundle's labels (" +
+                    first.path() + ": " + known + ")");
+    }
+    to_bundle.push_back(static_cast<int>(it - labels.begin()));
+  }
+
+  // Only the chosen split is decoded.
+  Dataset subset = ds;
+  subset.clips.clear();
+  for (const auto& c : ds.clips) {
+    if (InSplit(c, options.split)) subset.clips.push_back(c);
+  }
+  if (subset.clips.empty()) {
+    ThrowMismatch(data_root + ": no clips in the " + options.split +
+                  " split (layout " + ds.layout + ", split rule '" + data.split +
+                  "'); choose another with --split test|validation|train|all");
+  }
+
+  BundleEval r;
+  r.bundles = bundles;
+  r.data_root = data_root;
+  r.layout = ds.layout;
+  r.split = options.split;
+  r.task = first.info().task;
+
+  std::vector<eval::Predictions> sets;
+  std::unique_ptr<LoadedClips> loaded;
+  int loaded_rate = 0;
+  std::vector<int64_t> kept;
+  for (const Predictor* p : predictors) {
+    if (!loaded || loaded_rate != p->sample_rate()) {
+      loaded = std::make_unique<LoadedClips>(LoadClips(subset, p->sample_rate(), store));
+      loaded_rate = p->sample_rate();
+      kept.clear();
+      for (size_t i = 0; i < subset.clips.size(); ++i) {
+        if (loaded->row[i] != LoadedClips::kBad) kept.push_back(static_cast<int64_t>(i));
+      }
+    }
+    eval::Predictions set;
+    set.source = p->path();
+    set.classes = labels;
+    set.columns = static_cast<int>(labels.size());
+    for (int64_t i : kept) set.ids.push_back(subset.clips[static_cast<size_t>(i)].id);
+    set.scores = PredictStore(*p, *loaded, kept);
+    sets.push_back(std::move(set));
+  }
+  r.bad_files = static_cast<int64_t>(subset.clips.size() - kept.size());
+  if (kept.empty()) ThrowBadData(data_root + ": none of the " + options.split + " split's files could be read");
+  r.predictions = sets.size() == 1 ? sets.front() : eval::Combine(sets, eo);
+
+  const size_t k = labels.size();
+  for (int64_t i : kept) {
+    const ClipRef& c = subset.clips[static_cast<size_t>(i)];
+    const int label = c.label >= 0 ? to_bundle[static_cast<size_t>(c.label)] : -1;
+    r.labels.push_back(label);
+    if (!c.soft.empty()) {
+      std::vector<float> t(k, 0.f);
+      for (size_t j = 0; j < c.soft.size(); ++j) t[static_cast<size_t>(to_bundle[j])] = c.soft[j];
+      r.targets.insert(r.targets.end(), t.begin(), t.end());
+    }
+    ++r.counts[label >= 0 ? labels[static_cast<size_t>(label)] : "(soft)"];
+  }
+  if (!r.targets.empty()) {
+    if (r.targets.size() != kept.size() * k) {
+      ThrowBadData(data_root + ": soft and hard labels mixed in one split");
+    }
+    r.report = eval::EvaluateSoftLabels(r.predictions.scores, r.targets, labels);
+  } else if (r.task == "multi_label") {
+    std::vector<float> targets(kept.size() * k, 0.f);
+    for (size_t row = 0; row < r.labels.size(); ++row) targets[row * k + static_cast<size_t>(r.labels[row])] = 1.f;
+    r.report = eval::EvaluateMultiLabel(r.predictions.scores, targets, labels);
+  } else {
+    r.report = eval::EvaluateSingleLabel(r.predictions.scores, r.labels, labels, options.top_k);
+  }
+  return r;
+}
+
+std::string BundleEval::ToJson() const {
+  nlohmann::json j = nlohmann::json::parse(report.ToJson());
+  j["bundles"] = bundles;
+  j["data"] = data_root;
+  j["layout"] = layout;
+  j["split"] = split;
+  j["task"] = task;
+  j["clips"] = predictions.Rows();
+  j["bad_files"] = bad_files;
+  j["counts"] = counts;
+  return j.dump(2);
+}
+
+void WriteEvalOutputs(const BundleEval& r, const std::string& dir) {
+  MakeDirs(dir);
+  WriteFileAtomic(dir + "/metrics.json", r.ToJson() + "\n");
+  eval::WritePredictions(dir + "/predictions.csv", r.predictions);
+  if (r.report.confusion.empty()) return;
+  const auto& classes = r.report.classes;
+  std::vector<double> cells(r.report.confusion.begin(), r.report.confusion.end());
+  plots::HeatMap(dir + "/confusion.png", "Confusion matrix (" + r.split + ")", "predicted class",
+                 "true class", classes, classes, cells, true);
+  if (r.report.per_class) {
+    plots::ClassScoreChart(dir + "/class_recall.png", "Accuracy per class (" + r.split + ")",
+                           "recall", classes, r.report.per_class->recall);
+  }
+}
+
+}  // namespace earshot

@@ -1,0 +1,257 @@
+#include "earshot/inference/predictor.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include <torch/torch.h>
+
+#include "earshot/audio/decode.h"
+#include "earshot/data/clip_length.h"
+#include "earshot/data/readers.h"
+#include "earshot/data/feature_norm.h"
+#include "earshot/features/frontend.h"
+#include "earshot/models/zoo.h"
+#include "earshot/training/loss.h"
+#include "earshot/training/recipe.h"
+#include "earshot/util/error.h"
+
+namespace earshot {
+
+void PredictorOptions::Validate() const {
+  if (window_combine != "mean" && window_combine != "max") {
+    ThrowOption("window_combine should be mean | max. Given: '" + window_combine + "'");
+  }
+  if (batch_size < 1) ThrowOption("batch_size should be >= 1. Given: " + std::to_string(batch_size));
+  if (threads < 1) ThrowOption("threads should be >= 1. Given: " + std::to_string(threads));
+}
+
+struct Predictor::Impl {
+  std::string path;
+  PredictorOptions options;
+  Bundle bundle;
+  std::unique_ptr<FrontEnd> frontend;
+  FeatureNorm norm;
+  LossOptions loss;
+  int64_t window = 0;
+  int64_t hop = 0;
+  int64_t example_size = 0;
+  int classes = 0;
+
+  // Probabilities of `count` windows of `window` samples each.
+  std::vector<float> Run(const float* windows, int64_t count) const;
+  // Window probabilities combined into one row per clip.
+  void Combine(const float* window_probs, int64_t count, float* out) const;
+};
+
+std::vector<float> Predictor::Impl::Run(const float* windows, int64_t count) const {
+  std::vector<float> probs(static_cast<size_t>(count * classes));
+  std::vector<float> features;
+  const auto& shape = bundle.info.example_shape;
+  torch::NoGradGuard no_grad;
+  for (int64_t first = 0; first < count; first += options.batch_size) {
+    const int64_t size = std::min<int64_t>(options.batch_size, count - first);
+    features.resize(static_cast<size_t>(size * example_size));
+    frontend->ComputeBatch(windows + first * window, size, window, features.data(), options.threads);
+    if (norm.mode != "none") {
+      for (int64_t i = 0; i < size; ++i) norm.Apply(features.data() + i * example_size, example_size);
+    }
+    std::vector<int64_t> batch_shape{size};
+    batch_shape.insert(batch_shape.end(), shape.begin(), shape.end());
+    const auto x = torch::from_blob(features.data(), batch_shape, torch::kFloat32);
+    const auto p = OutputProbabilities(loss, bundle.model->forward(x)).contiguous();
+    std::copy(p.data_ptr<float>(), p.data_ptr<float>() + p.numel(), probs.data() + first * classes);
+  }
+  return probs;
+}
+
+void Predictor::Impl::Combine(const float* window_probs, int64_t count, float* out) const {
+  const bool max = options.window_combine == "max";
+  for (int c = 0; c < classes; ++c) {
+    double acc = max ? window_probs[c] : 0.0;
+    for (int64_t w = 0; w < count; ++w) {
+      const double v = window_probs[w * classes + c];
+      acc = max ? std::max(acc, v) : acc + v;
+    }
+    out[c] = static_cast<float>(max ? acc : acc / static_cast<double>(count));
+  }
+}
+
+Predictor::Predictor(const std::string& bundle_path, const PredictorOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  options.Validate();
+  Impl& m = *impl_;
+  m.path = bundle_path;
+  m.options = options;
+  m.bundle = LoadBundle(bundle_path);
+  const BundleInfo& info = m.bundle.info;
+  m.frontend = std::make_unique<FrontEnd>(info.features);
+  if (!info.normalizer_json.empty()) {
+    m.norm = FeatureNorm::FromJson(info.normalizer_json, bundle_path + " [normalizer]");
+  }
+  // The recipe as trained gives the loss (softmax or sigmoid outputs) and
+  // the window hop; a bundle without one uses the defaults for its task.
+  ClipOptions clip;
+  if (!info.recipe_toml.empty()) {
+    RecipeOptions recipe;
+    LoadTomlString(recipe, info.recipe_toml, bundle_path + " [recipe]");
+    m.loss = recipe.train.loss;
+    clip = recipe.loader.clip;
+  } else if (info.task == "multi_label") {
+    m.loss.name = "bce";
+  }
+  if (options.hop_seconds >= 0) clip.hop_seconds = options.hop_seconds;
+  m.window = info.clip_samples;
+  if (m.window < 1) ThrowBadData(bundle_path + ": clip_samples should be >= 1. Given: " + std::to_string(m.window));
+  m.hop = clip.hop_seconds > 0 ? std::max<int64_t>(1, clip.Hop(info.features.sample_rate)) : m.window;
+  m.example_size = m.frontend->OutputSize(m.window);
+  m.classes = static_cast<int>(info.labels.size());
+  m.bundle.model->eval();
+}
+
+Predictor::~Predictor() = default;
+
+const BundleInfo& Predictor::info() const { return impl_->bundle.info; }
+const std::string& Predictor::path() const { return impl_->path; }
+const std::vector<std::string>& Predictor::labels() const { return impl_->bundle.info.labels; }
+int Predictor::sample_rate() const { return impl_->bundle.info.features.sample_rate; }
+int64_t Predictor::window_samples() const { return impl_->window; }
+int64_t Predictor::hop_samples() const { return impl_->hop; }
+const LossOptions& Predictor::loss() const { return impl_->loss; }
+
+std::vector<float> Predictor::WindowProbabilities(const float* samples, int64_t n,
+                                                  int64_t* windows) const {
+  int64_t count = 0;
+  const std::vector<float> w = ClipWindows(samples, n, impl_->window, impl_->hop, &count);
+  if (windows) *windows = count;
+  return impl_->Run(w.data(), count);
+}
+
+std::vector<float> Predictor::PredictSamples(const float* samples, int64_t n) const {
+  int64_t count = 0;
+  const std::vector<float> probs = WindowProbabilities(samples, n, &count);
+  std::vector<float> out(static_cast<size_t>(impl_->classes));
+  impl_->Combine(probs.data(), count, out.data());
+  return out;
+}
+
+std::vector<float> Predictor::PredictFile(const std::string& path) const {
+  return PredictSamples(DecodeFile(path, sample_rate()));
+}
+
+std::vector<float> Predictor::PredictClips(const std::vector<std::vector<float>>& clips) const {
+  const Impl& m = *impl_;
+  std::vector<float> out(clips.size() * static_cast<size_t>(m.classes));
+  // Clips are gathered until their windows fill a batch, so that short
+  // clips share forward passes.
+  size_t first = 0;
+  while (first < clips.size()) {
+    std::vector<float> windows;
+    std::vector<int64_t> counts;
+    size_t last = first;
+    int64_t total = 0;
+    while (last < clips.size() && (total < m.options.batch_size || last == first)) {
+      int64_t count = 0;
+      const auto& c = clips[last];
+      const std::vector<float> w = ClipWindows(c.data(), static_cast<int64_t>(c.size()), m.window, m.hop, &count);
+      windows.insert(windows.end(), w.begin(), w.end());
+      counts.push_back(count);
+      total += count;
+      ++last;
+    }
+    const std::vector<float> probs = m.Run(windows.data(), total);
+    int64_t row = 0;
+    for (size_t i = first; i < last; ++i) {
+      const int64_t count = counts[i - first];
+      m.Combine(probs.data() + row * m.classes, count, out.data() + i * static_cast<size_t>(m.classes));
+      row += count;
+    }
+    first = last;
+  }
+  return out;
+}
+
+eval::Predictions Predictor::PredictFiles(const std::vector<std::string>& paths,
+                                          const std::vector<std::string>& ids) const {
+  if (!ids.empty() && ids.size() != paths.size()) {
+    ThrowMismatch("PredictFiles: " + std::to_string(ids.size()) + " ids for " +
+                  std::to_string(paths.size()) + " files");
+  }
+  eval::Predictions p;
+  p.source = impl_->path;
+  p.classes = labels();
+  p.columns = static_cast<int>(p.classes.size());
+  p.ids = ids.empty() ? paths : ids;
+  // Decoded a batch at a time so that memory stays bounded on long lists.
+  const size_t chunk = static_cast<size_t>(std::max(1, impl_->options.batch_size));
+  for (size_t first = 0; first < paths.size(); first += chunk) {
+    std::vector<std::vector<float>> clips;
+    for (size_t i = first; i < std::min(paths.size(), first + chunk); ++i) {
+      clips.push_back(DecodeFile(paths[i], sample_rate()));
+    }
+    const std::vector<float> rows = PredictClips(clips);
+    p.scores.insert(p.scores.end(), rows.begin(), rows.end());
+  }
+  return p;
+}
+
+std::vector<InputFile> ListInputs(const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  std::vector<InputFile> out;
+  const std::vector<std::string> audio = DataOptions().extensions;
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (!fs::exists(in, ec)) ThrowIo(in + ": missing: no such audio file, folder or list");
+    std::string ext = fs::path(in).extension().string();
+    if (!ext.empty()) ext = ext.substr(1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (fs::is_regular_file(in, ec) &&
+        std::find(audio.begin(), audio.end(), ext) != audio.end()) {
+      out.push_back({in, fs::path(in).filename().string()});
+      continue;
+    }
+    DataOptions o;
+    o.root = in;
+    o.layout = fs::is_directory(in, ec) ? "folder" : "list";
+    for (const ClipRef& c : ReadDataset(o).clips) out.push_back({c.path, c.id});
+  }
+  return out;
+}
+
+void CheckSameLabels(const std::vector<const Predictor*>& predictors) {
+  if (predictors.empty()) ThrowOption("no model bundle given");
+  const auto& first = predictors.front()->labels();
+  for (size_t i = 1; i < predictors.size(); ++i) {
+    const auto& other = predictors[i]->labels();
+    if (other == first) continue;
+    std::string why;
+    if (other.size() != first.size()) {
+      why = std::to_string(other.size()) + " labels against " + std::to_string(first.size());
+    } else {
+      for (size_t k = 0; k < first.size(); ++k) {
+        if (first[k] != other[k]) {
+          why = "label " + std::to_string(k) + " is '" + other[k] + "', not '" + first[k] + "'";
+          break;
+        }
+      }
+    }
+    ThrowMismatch(predictors[i]->path() + ": its labels differ from those of " +
+                  predictors.front()->path() + " (" + why +
+                  "): bundles are ensembled only when they share labels in the same order");
+  }
+}
+
+eval::Predictions PredictEnsemble(const std::vector<const Predictor*>& predictors,
+                                  const std::vector<std::string>& paths,
+                                  const std::vector<std::string>& ids,
+                                  const eval::EnsembleOptions& options,
+                                  std::vector<eval::Predictions>* each) {
+  CheckSameLabels(predictors);
+  std::vector<eval::Predictions> sets;
+  for (const Predictor* p : predictors) sets.push_back(p->PredictFiles(paths, ids));
+  eval::Predictions combined = sets.size() == 1 ? sets.front() : eval::Combine(sets, options);
+  if (each) *each = std::move(sets);
+  return combined;
+}
+
+}  // namespace earshot

@@ -1,0 +1,87 @@
+#include "earshot/training/recipe.h"
+
+#include "earshot/util/error.h"
+
+namespace earshot {
+
+void TrainOptions::Visit(OptionVisitor& v) {
+  v.Field("epochs", epochs, "passes over the training clips");
+  v.Field("threads", threads, "LibTorch compute threads");
+  v.Field("seed", seed, "model initialisation and dropout");
+  v.Field("seeds", seeds, "models trained from seeds seed, seed+1, ...");
+  v.Field("all_folds", all_folds, "with data.split = kfold: train a model per fold");
+  v.Field("normalize", normalize, "none | global | per_position");
+  v.Field("reload_best", reload_best, "evaluate and export the best checkpoint");
+  v.Field("ensemble", ensemble, "mean | geometric: combining several models");
+  v.Group("loss", loss, "loss function");
+  v.Group("optimizer", optimizer, "optimiser");
+  v.Group("schedule", schedule, "learning-rate schedule");
+  v.Group("early_stopping", early_stopping, "early stopping");
+  v.Group("checkpoint", checkpoint, "which checkpoint is the best");
+}
+
+void TrainOptions::Validate() const {
+  if (epochs < 1) ThrowOption("--train.epochs should be >= 1. Given: " + std::to_string(epochs));
+  if (threads < 1 || threads > 256) {
+    ThrowOption("--train.threads should be in [1, 256]. Given: " + std::to_string(threads));
+  }
+  if (seeds < 1) ThrowOption("--train.seeds should be >= 1. Given: " + std::to_string(seeds));
+  if (normalize != "none" && normalize != "global" && normalize != "per_position") {
+    ThrowOption("--train.normalize should be one of none | global | per_position. Given: '" +
+                normalize + "'");
+  }
+  if (ensemble != "mean" && ensemble != "geometric") {
+    ThrowOption("--train.ensemble should be one of mean | geometric. Given: '" + ensemble + "'");
+  }
+  loss.Validate();
+  optimizer.Validate();
+  schedule.Validate();
+  early_stopping.Validate();
+  checkpoint.Validate();
+}
+
+void RecipeOptions::Visit(OptionVisitor& v) {
+  v.Field("name", name, "names the run");
+  v.Field("description", description, "one line for reports");
+  v.Field("task", task, "single_label | soft_label");
+  v.Group("data", data, "where the clips are, labels, splits");
+  v.Group("store", store, "decoding into memory, bad files");
+  v.Group("loader", loader, "batches, clip length, augmentation");
+  v.Group("features", features, "the feature front end");
+  v.Group("model", model, "the classifier");
+  v.Group("train", train, "the training rules");
+}
+
+void RecipeOptions::Validate() const {
+  if (name.empty()) ThrowOption("--name should not be empty");
+  if (task != "single_label" && task != "soft_label") {
+    ThrowOption("--task should be one of single_label | soft_label. Given: '" + task + "'");
+  }
+  data.Validate();
+  store.Validate();
+  loader.Validate();
+  features.Validate();
+  model.Validate();
+  train.Validate();
+  if (task == "soft_label" && train.loss.name == "bce") {
+    ThrowOption("--train.loss.name=bce is for multi-label targets; task soft_label trains "
+                "with kl_div or cross_entropy");
+  }
+  if (task == "single_label" && train.loss.name == "kl_div") {
+    ThrowOption("--train.loss.name=kl_div needs soft labels (task = soft_label); single_label "
+                "trains with cross_entropy");
+  }
+  if (train.all_folds && data.split != "kfold") {
+    ThrowOption("--train.all_folds needs --data.split=kfold. Given split: '" + data.split + "'");
+  }
+}
+
+RecipeOptions LoadRecipe(const std::string& path, const std::vector<std::string>& settings) {
+  RecipeOptions r;
+  LoadTomlFile(r, path);
+  for (const auto& s : settings) ApplySetting(r, s);
+  r.Validate();
+  return r;
+}
+
+}  // namespace earshot

@@ -1,0 +1,483 @@
+#include "earshot/training/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "earshot/data/load_clips.h"
+#include "earshot/data/loader.h"
+#include "earshot/data/readers.h"
+#include "earshot/data/splits.h"
+#include "earshot/eval/ensemble.h"
+#include "earshot/eval/metrics.h"
+#include "earshot/features/frontend.h"
+#include "earshot/inference/bundle.h"
+#include "earshot/models/zoo.h"
+#include "earshot/training/early_stopping.h"
+#include "earshot/training/epoch_log.h"
+#include "earshot/training/evaluate.h"
+#include "earshot/training/loss.h"
+#include "earshot/training/optimizer.h"
+#include "earshot/training/schedule.h"
+#include "earshot/util/error.h"
+#include "earshot/util/files.h"
+#include "earshot/util/progress.h"
+
+namespace earshot {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kVersion = "0.1.0";
+
+struct Job {
+  std::string name;  // model | fold-K | seed-S | fold-K-seed-S
+  int fold = -1;
+  int seed_index = 0;
+};
+
+std::vector<Job> MakeJobs(const RecipeOptions& r) {
+  std::vector<int> folds{-1};
+  if (r.train.all_folds) {
+    folds.clear();
+    for (int f = 0; f < r.data.folds; ++f) folds.push_back(f);
+  }
+  std::vector<Job> jobs;
+  for (int f : folds) {
+    for (int s = 0; s < r.train.seeds; ++s) {
+      Job j{"", f, s};
+      if (f >= 0) j.name = "fold-" + std::to_string(f);
+      if (r.train.seeds > 1) j.name += (j.name.empty() ? "" : "-") + std::string("seed-") + std::to_string(s);
+      if (j.name.empty()) j.name = "model";
+      jobs.push_back(j);
+    }
+  }
+  return jobs;
+}
+
+std::vector<int64_t> ClipsOf(const Dataset& ds, Split split) {
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < ds.clips.size(); ++i) {
+    if (ds.clips[i].split == split) out.push_back(static_cast<int64_t>(i));
+  }
+  return out;
+}
+
+std::string NowIso() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+// The metric names an epoch of this run reports, for checking monitors
+// before training starts.
+std::vector<std::string> MetricNames(const RecipeOptions& r, bool has_validation) {
+  std::vector<std::string> names{"loss", "lr"};
+  if (r.task == "single_label") names.push_back("accuracy");
+  if (has_validation) {
+    names.push_back("val_loss");
+    names.push_back("val_accuracy");
+    if (r.task == "single_label") names.push_back("val_map3");
+    if (r.task == "soft_label") names.push_back("val_kl");
+  }
+  return names;
+}
+
+void AddValidationMetrics(const RecipeOptions& r, const ModelOutputs& o,
+                          std::map<std::string, double>& m) {
+  m["val_loss"] = o.loss;
+  if (r.task == "single_label") {
+    m["val_accuracy"] = eval::Accuracy(o.probabilities, o.classes, o.labels);
+    m["val_map3"] = eval::MapAtK(o.probabilities, o.classes, o.labels, 3);
+  } else {
+    // Agreement of the largest predicted and target shares.
+    std::vector<int> target_top = eval::Argmax(o.targets, o.classes);
+    m["val_accuracy"] = eval::Accuracy(o.probabilities, o.classes, target_top);
+    m["val_kl"] = eval::MeanKlDivergence(o.probabilities, o.targets, o.classes);
+  }
+}
+
+std::string MetricsJson(const RecipeOptions& r, const ModelOutputs& o,
+                        const std::vector<std::string>& classes) {
+  if (r.task == "soft_label") return eval::EvaluateSoftLabels(o.probabilities, o.targets, classes).ToJson();
+  return eval::EvaluateSingleLabel(o.probabilities, o.labels, classes).ToJson();
+}
+
+eval::Predictions ToPredictions(const ModelOutputs& o, const Dataset& ds, const std::string& source) {
+  eval::Predictions p;
+  p.source = source;
+  p.classes = ds.classes;
+  p.columns = o.classes;
+  p.scores = o.probabilities;
+  for (int64_t c : o.clips) p.ids.push_back(ds.clips[static_cast<size_t>(c)].id);
+  return p;
+}
+
+std::string FormatMetrics(const std::map<std::string, double>& m) {
+  std::ostringstream os;
+  os.precision(4);
+  for (const char* k : {"loss", "accuracy", "val_loss", "val_accuracy", "val_kl", "val_map3"}) {
+    auto it = m.find(k);
+    if (it != m.end()) os << k << " " << it->second << "  ";
+  }
+  return os.str();
+}
+
+// Everything one model's training needs, and its loop.
+class ModelTrainer {
+ public:
+  ModelTrainer(const RecipeOptions& r, const Dataset& ds, const LoadedClips& loaded,
+               const FrontEnd& fe, const Job& job, std::string dir)
+      : r_(r), ds_(ds), loaded_(loaded), fe_(fe), job_(job), dir_(std::move(dir)) {}
+
+  ModelRunSummary Run(bool resume, double& train_seconds, int64_t& train_examples);
+
+ private:
+  void SaveCheckpoint(int epoch, bool stopped);
+  bool LoadCheckpoint(int& epoch, bool& stopped);
+  BundleInfo Info(int epoch, const std::map<std::string, double>& metrics) const;
+  void Export(const std::unique_ptr<BatchLoader>& loader, const std::string& split,
+              ModelRunSummary& summary);
+
+  const RecipeOptions& r_;
+  const Dataset& ds_;
+  const LoadedClips& loaded_;
+  const FrontEnd& fe_;
+  Job job_;
+  std::string dir_;
+  int seed_ = 0;
+  FeatureNorm norm_;
+  std::vector<int64_t> example_shape_;
+  std::shared_ptr<Classifier> model_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<LrSchedule> schedule_;
+  std::unique_ptr<EarlyStopping> stop_;
+  std::unique_ptr<MetricMonitor> best_;
+  EpochLog log_;
+};
+
+BundleInfo ModelTrainer::Info(int epoch, const std::map<std::string, double>& metrics) const {
+  BundleInfo info;
+  info.features = r_.features;
+  info.model = r_.model;
+  info.labels = ds_.classes;
+  info.task = r_.task;
+  info.clip_samples = r_.loader.clip.Length(r_.features.sample_rate);
+  info.example_shape = example_shape_;
+  info.normalizer_json = norm_.mode == "none" ? "" : norm_.ToJson();
+  info.recipe_toml = ToToml(r_);
+  json prov;
+  prov["earshot"] = kVersion;
+  prov["created"] = NowIso();
+  prov["recipe"] = r_.name;
+  prov["data_root"] = r_.data.root;
+  prov["run"] = job_.name;
+  prov["seed"] = seed_;
+  prov["fold"] = job_.fold;
+  prov["epoch"] = epoch + 1;
+  prov["metrics"] = metrics;
+  prov["parameters"] = CountParameters(*model_);
+  info.provenance_json = prov.dump();
+  return info;
+}
+
+void ModelTrainer::SaveCheckpoint(int epoch, bool stopped) {
+  json state;
+  state["epoch"] = epoch;
+  state["stopped"] = stopped;
+  state["log"] = log_.ToJson();
+  state["schedule"] = schedule_->StateJson();
+  state["early_stopping"] = stop_->StateJson();
+  state["best"] = best_->StateJson();
+  torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
+  model_->save(model_archive);
+  optimizer_->save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("state", c10::IValue(state.dump()));
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  WriteFileAtomic(dir_ + "/checkpoint", bytes.str());
+}
+
+bool ModelTrainer::LoadCheckpoint(int& epoch, bool& stopped) {
+  const std::string path = dir_ + "/checkpoint";
+  if (!FileExists(path)) return false;
+  try {
+    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+    archive.load_from(path);
+    archive.read("model", model_archive);
+    archive.read("optimizer", optimizer_archive);
+    c10::IValue state_value;
+    archive.read("state", state_value);
+    model_->load(model_archive);
+    optimizer_->load(optimizer_archive);
+    const json state = json::parse(state_value.toStringRef());
+    epoch = state.at("epoch").get<int>();
+    stopped = state.at("stopped").get<bool>();
+    log_.LoadJson(state.at("log").get<std::string>());
+    schedule_->LoadStateJson(state.at("schedule").get<std::string>());
+    stop_->LoadStateJson(state.at("early_stopping").get<std::string>());
+    best_->LoadStateJson(state.at("best").get<std::string>());
+  } catch (const c10::Error& e) {
+    const std::string what = e.what();
+    ThrowMismatch(path + ": cannot resume: the checkpoint does not fit this recipe (" +
+                  what.substr(0, what.find('\n')) + ")");
+  } catch (const json::exception& e) {
+    ThrowBadData(path + ": cannot resume: damaged checkpoint state (" + e.what() + ")");
+  }
+  return true;
+}
+
+void ModelTrainer::Export(const std::unique_ptr<BatchLoader>& loader, const std::string& split,
+                          ModelRunSummary& summary) {
+  if (!loader) return;
+  const ModelOutputs o = RunModel(*model_, *loader, r_.train.loss);
+  const std::string metrics = MetricsJson(r_, o, ds_.classes);
+  WriteFileAtomic(dir_ + "/metrics_" + split + ".json", metrics + "\n");
+  eval::WritePredictions(dir_ + "/predictions_" + split + ".csv",
+                         ToPredictions(o, ds_, dir_ + "/predictions_" + split + ".csv"));
+  (split == "test" ? summary.test_metrics_json : summary.validation_metrics_json) = metrics;
+}
+
+ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& train_examples) {
+  MakeDirs(dir_);
+  SaveSplit(ds_, dir_ + "/split.csv");
+  const auto train_idx = ClipsOf(ds_, Split::kTrain);
+  const auto val_idx = ClipsOf(ds_, Split::kValidation);
+  const auto test_idx = ClipsOf(ds_, Split::kTest);
+  if (train_idx.empty()) ThrowMismatch(r_.data.root + ": no training clips after the split");
+
+  // The loader's workers share the cores with LibTorch's threads: at most
+  // one fewer than the machine has, and at least one.
+  LoaderOptions lo = r_.loader;
+  lo.seed = r_.loader.seed + job_.seed_index;
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  lo.threads = std::max(1, std::min(lo.threads, cores - 1));
+
+  BatchLoader train(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kTrain);
+  std::unique_ptr<BatchLoader> val, test;
+  if (!val_idx.empty()) {
+    val = std::make_unique<BatchLoader>(ds_, loaded_, val_idx, fe_, lo, BatchLoader::Mode::kEval);
+  }
+  if (!test_idx.empty()) {
+    test = std::make_unique<BatchLoader>(ds_, loaded_, test_idx, fe_, lo, BatchLoader::Mode::kEval);
+  }
+  if (r_.train.normalize != "none") {
+    BatchLoader fit(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kEval);
+    norm_ = FitFeatureNorm(fit, r_.train.normalize);
+    train.SetNorm(norm_);
+    if (val) val->SetNorm(norm_);
+    if (test) test->SetNorm(norm_);
+  }
+  example_shape_ = train.ExampleShape();
+
+  seed_ = r_.train.seed + job_.seed_index;
+  torch::manual_seed(static_cast<uint64_t>(seed_));
+  const int classes = static_cast<int>(ds_.classes.size());
+  model_ = BuildModel(r_.model, example_shape_, classes);
+  optimizer_ = MakeOptimizer(r_.train.optimizer, model_->parameters());
+  schedule_ = std::make_unique<LrSchedule>(r_.train.schedule, r_.train.optimizer.LearningRate(),
+                                           r_.train.epochs);
+  const auto names = MetricNames(r_, static_cast<bool>(val));
+  if (r_.train.early_stopping.enabled) {
+    CheckMonitor(r_.train.early_stopping.monitor, names, "train.early_stopping.monitor");
+  }
+  CheckMonitor(r_.train.checkpoint.monitor, names, "train.checkpoint.monitor");
+  if (r_.train.schedule.name == "plateau") {
+    CheckMonitor(r_.train.schedule.monitor, names, "train.schedule.monitor");
+  }
+  stop_ = std::make_unique<EarlyStopping>(r_.train.early_stopping);
+  best_ = std::make_unique<MetricMonitor>(r_.train.checkpoint.monitor, r_.train.checkpoint.mode);
+
+  int last_epoch = -1;
+  bool stopped = false;
+  if (resume && LoadCheckpoint(last_epoch, stopped)) {
+    std::cerr << job_.name << ": resuming after epoch " << last_epoch + 1 << "\n";
+  }
+  std::cerr << job_.name << ": " << r_.model.name << ", " << CountParameters(*model_)
+            << " parameters, input [";
+  for (size_t i = 0; i < example_shape_.size(); ++i) std::cerr << (i ? ", " : "") << example_shape_[i];
+  std::cerr << "], " << train.NumExamples() << " training clips, "
+            << (val ? val->NumExamples() : 0) << " validation, " << (test ? test->NumExamples() : 0)
+            << " test\n";
+
+  const int steps = static_cast<int>(train.NumBatches());
+  for (int epoch = last_epoch + 1; epoch < r_.train.epochs && !stopped; ++epoch) {
+    // Dropout draws from this seed: a resumed run repeats the epoch exactly.
+    torch::manual_seed(static_cast<uint64_t>(seed_) * 1000003ULL + static_cast<uint64_t>(epoch));
+    model_->train();
+    train.Start(epoch);
+    ProgressBar bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(r_.train.epochs), steps);
+    double loss_sum = 0.0;
+    int64_t seen = 0, correct = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    int step = 0;
+    double lr = 0.0;
+    while (auto batch = train.Next()) {
+      lr = schedule_->LearningRate(epoch, step, steps);
+      SetLearningRate(*optimizer_, lr);
+      std::vector<int64_t> shape{batch->size};
+      shape.insert(shape.end(), batch->shape.begin(), batch->shape.end());
+      const auto x = torch::from_blob(batch->features.data(), shape, torch::kFloat32);
+      const auto t = torch::from_blob(batch->targets.data(), {batch->size, classes}, torch::kFloat32);
+      optimizer_->zero_grad();
+      const auto logits = model_->forward(x);
+      const auto loss = ComputeLoss(r_.train.loss, logits, t);
+      loss.backward();
+      ClipGradients(r_.train.optimizer, *optimizer_);
+      optimizer_->step();
+      loss_sum += loss.item<double>() * static_cast<double>(batch->size);
+      const auto predicted = logits.argmax(1);
+      const auto wanted = t.argmax(1);
+      correct += predicted.eq(wanted).sum().item<int64_t>();
+      seen += batch->size;
+      ++step;
+      bar.Update(step, "loss " + std::to_string(loss_sum / static_cast<double>(seen)).substr(0, 6));
+    }
+    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    train_examples += seen;
+    std::map<std::string, double> m;
+    m["loss"] = seen ? loss_sum / static_cast<double>(seen) : 0.0;
+    if (r_.task == "single_label") m["accuracy"] = seen ? static_cast<double>(correct) / seen : 0.0;
+    m["lr"] = lr;
+    if (val) AddValidationMetrics(r_, RunModel(*model_, *val, r_.train.loss), m);
+    bar.Finish(FormatMetrics(m));
+    if (r_.train.schedule.name == "plateau") schedule_->Observe(m.at(r_.train.schedule.monitor));
+    log_.Add(epoch, m);
+    log_.Write(dir_);
+    if (best_->Update(m)) SaveBundle(dir_ + "/best.bundle", Info(epoch, m), *model_);
+    stopped = stop_->Update(m);
+    if (stopped) {
+      std::cerr << job_.name << ": early stop after epoch " << epoch + 1 << " (" << r_.train.early_stopping.monitor
+                << " last improved in epoch " << stop_->best_epoch() + 1 << ")\n";
+    }
+    SaveBundle(dir_ + "/last.bundle", Info(epoch, m), *model_);
+    SaveCheckpoint(epoch, stopped);
+  }
+  log_.DrawCurves(dir_, r_.name + " " + job_.name);
+
+  ModelRunSummary summary;
+  summary.dir = dir_;
+  summary.epochs_run = log_.NumEpochs();
+  summary.best_epoch = best_->best_epoch();
+  if (summary.best_epoch >= 0 && summary.best_epoch < log_.NumEpochs()) {
+    summary.best_metrics = log_.Row(summary.best_epoch);
+  }
+  summary.best_bundle = dir_ + (r_.train.reload_best ? "/best.bundle" : "/last.bundle");
+  if (r_.train.reload_best) {
+    // The exported weights are the best epoch's: evaluate those.
+    Bundle best = LoadBundle(summary.best_bundle);
+    model_ = best.model;
+  }
+  Export(val, "validation", summary);
+  Export(test, "test", summary);
+  return summary;
+}
+
+}  // namespace
+
+TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume) {
+  recipe.Validate();
+  const auto start = std::chrono::steady_clock::now();
+  MakeDirs(out_dir);
+  if (!resume && FileExists(out_dir + "/recipe.toml")) {
+    ThrowOption(out_dir + ": holds a run already; continue it with --resume " + out_dir +
+                " or choose another --out");
+  }
+  WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
+  torch::set_num_threads(recipe.train.threads);
+
+  Dataset ds = ReadDataset(recipe.data);
+  for (const auto& note : ds.notes) std::cerr << "data: " << note << "\n";
+  if (ds.classes.empty()) ThrowMismatch(recipe.data.root + ": no classes: training needs labels");
+  FrontEnd fe(recipe.features);
+  std::cerr << "loading " << ds.clips.size() << " clips from " << recipe.data.root << "\n";
+  const LoadedClips loaded = LoadClips(ds, recipe.features.sample_rate, recipe.store);
+  if (!loaded.bad.bad.empty()) std::cerr << loaded.bad.Summary();
+  {
+    json data;
+    data["root"] = recipe.data.root;
+    data["layout"] = ds.layout;
+    data["classes"] = ds.classes;
+    data["clips"] = ds.clips.size();
+    data["noise_files"] = ds.noise_files.size();
+    data["notes"] = ds.notes;
+    data["bad_files"] = loaded.bad.bad.size();
+    json counts = json::object();
+    for (const auto& c : ds.clips) {
+      const std::string label = c.label >= 0 ? ds.classes[static_cast<size_t>(c.label)] : "(soft)";
+      json& cell = counts[SplitName(c.split)][label];
+      cell = cell.is_null() ? 1 : cell.get<int>() + 1;
+    }
+    data["counts"] = counts;
+    WriteFileAtomic(out_dir + "/data.json", data.dump(2) + "\n");
+  }
+
+  TrainSummary summary;
+  summary.dir = out_dir;
+  double train_seconds = 0.0;
+  int64_t train_examples = 0;
+  std::vector<eval::Predictions> test_predictions;
+  for (const Job& job : MakeJobs(recipe)) {
+    if (job.fold >= 0) UseFold(ds, job.fold);
+    ModelTrainer trainer(recipe, ds, loaded, fe, job, out_dir + "/" + job.name);
+    summary.models.push_back(trainer.Run(resume, train_seconds, train_examples));
+    const std::string test_csv = summary.models.back().dir + "/predictions_test.csv";
+    if (FileExists(test_csv)) test_predictions.push_back(eval::ReadPredictions(test_csv, ds.classes));
+  }
+
+  json out;
+  out["recipe"] = recipe.name;
+  out["dir"] = out_dir;
+  json models = json::array();
+  for (const auto& m : summary.models) {
+    json jm;
+    jm["dir"] = m.dir;
+    jm["bundle"] = m.best_bundle;
+    jm["epochs_run"] = m.epochs_run;
+    jm["best_epoch"] = m.best_epoch + 1;
+    jm["best_metrics"] = m.best_metrics;
+    if (!m.test_metrics_json.empty()) jm["test"] = json::parse(m.test_metrics_json);
+    models.push_back(jm);
+  }
+  out["models"] = models;
+  if (test_predictions.size() > 1) {
+    eval::EnsembleOptions eo;
+    eo.method = eval::ParseEnsembleMethod(recipe.train.ensemble, "train.ensemble");
+    eval::Predictions combined = eval::Combine(test_predictions, eo);
+    MakeDirs(out_dir + "/ensemble");
+    eval::WritePredictions(out_dir + "/ensemble/predictions_test.csv", combined);
+    // The ensemble's rows are the first model's test clips, in its order.
+    ModelOutputs o;
+    o.rows = combined.Rows();
+    o.classes = combined.columns;
+    o.probabilities = combined.scores;
+    Dataset& d = ds;
+    std::map<std::string, size_t> by_id;
+    for (size_t i = 0; i < d.clips.size(); ++i) by_id[d.clips[i].id] = i;
+    for (const auto& id : combined.ids) {
+      const ClipRef& c = d.clips[by_id.at(id)];
+      o.labels.push_back(c.label);
+      if (!c.soft.empty()) o.targets.insert(o.targets.end(), c.soft.begin(), c.soft.end());
+    }
+    summary.ensemble_test_metrics_json = MetricsJson(recipe, o, ds.classes);
+    WriteFileAtomic(out_dir + "/ensemble/metrics_test.json", summary.ensemble_test_metrics_json + "\n");
+    out["ensemble_test"] = json::parse(summary.ensemble_test_metrics_json);
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.train_clips_per_second = train_seconds > 0 ? static_cast<double>(train_examples) / train_seconds : 0.0;
+  out["seconds"] = summary.seconds;
+  out["train_clips_per_second"] = summary.train_clips_per_second;
+  WriteFileAtomic(out_dir + "/summary.json", out.dump(2) + "\n");
+  return summary;
+}
+
+}  // namespace earshot

@@ -1,0 +1,232 @@
+// End-to-end training on a tiny generated set: learning, determinism,
+// resume, monitors checked before training, the bundle round trip, and
+// every recipe in configs/ loading.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include <torch/torch.h>
+
+#include "../temp_dir.h"
+#include "earshot/audio/decode.h"
+#include "earshot/inference/bundle.h"
+#include "earshot/models/zoo.h"
+#include "earshot/training/trainer.h"
+#include "earshot/util/error.h"
+#include "earshot/util/files.h"
+
+namespace earshot {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Three "words": tones at 300, 900 and 2000 Hz with a random onset, level
+// and a little noise; 14 clips each, 0.5 s at 8 kHz, speaker names hashed
+// as Speech Commands does.
+fs::path MakeToneSet(const std::string& name) {
+  const fs::path root = testing::ScratchDir(name) / "data";
+  fs::remove_all(root);
+  const std::vector<std::pair<std::string, double>> words{{"low", 300}, {"mid", 900}, {"high", 2000}};
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (const auto& [word, freq] : words) {
+    fs::create_directories(root / word);
+    for (int i = 0; i < 14; ++i) {
+      std::vector<float> x(4000, 0.f);
+      const int onset = static_cast<int>(u(rng) * 1500);
+      const double level = 0.2 + 0.5 * u(rng);
+      for (int n = onset; n < onset + 2000; ++n) {
+        x[static_cast<size_t>(n)] = static_cast<float>(level * std::sin(2 * M_PI * freq * n / 8000.0) +
+                                                       0.02 * (u(rng) - 0.5));
+      }
+      char file[64];
+      std::snprintf(file, sizeof(file), "%08x_nohash_0.wav", 0x1000 * (i + 1) + static_cast<int>(freq));
+      WriteWav((root / word / file).string(), x, 8000);
+    }
+  }
+  return root;
+}
+
+RecipeOptions TinyRecipe(const fs::path& root) {
+  RecipeOptions r;
+  r.name = "tones";
+  r.data.layout = "speech_commands";
+  r.data.root = root.string();
+  r.data.split = "stratified";
+  r.data.validation_fraction = 0.25;
+  r.data.seed = 3;
+  r.loader.batch_size = 8;
+  r.loader.threads = 2;
+  r.loader.clip.seconds = 0.5;
+  r.loader.augment.shift = true;
+  r.loader.augment.shift_ms = 20;
+  r.features.sample_rate = 8000;
+  r.features.n_fft = 256;
+  r.features.win_length = 200;
+  r.features.hop_length = 80;
+  r.features.n_mels = 20;
+  r.model.name = "ds_cnn";
+  r.train.epochs = 4;
+  r.train.threads = 1;
+  r.train.optimizer.name = "adam";
+  r.train.optimizer.lr = 0.01;
+  r.train.checkpoint.monitor = "val_accuracy";
+  return r;
+}
+
+std::vector<float> Weights(const std::string& bundle) {
+  Bundle b = LoadBundle(bundle);
+  std::vector<float> out;
+  for (const auto& p : b.model->parameters()) {
+    auto c = p.detach().contiguous().view(-1);
+    out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
+  return out;
+}
+
+TEST(Trainer, LearnsTonesAndWritesTheRun) {
+  const fs::path root = MakeToneSet("trainer_learns");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 6;
+  const TrainSummary s = TrainRecipe(r, out, false);
+  ASSERT_EQ(s.models.size(), 1u);
+  const auto& m = s.models[0];
+  EXPECT_EQ(m.epochs_run, 6);
+  ASSERT_GE(m.best_epoch, 0);
+  EXPECT_GE(m.best_metrics.at("val_accuracy"), 0.9) << "three tones should be easy";
+  for (const char* f : {"log.csv", "log.jsonl", "best.bundle", "last.bundle", "checkpoint",
+                        "split.csv", "metrics_validation.json", "predictions_validation.csv",
+                        "curves_loss.png", "curves_accuracy.png"}) {
+    EXPECT_TRUE(FileExists(m.dir + "/" + f)) << f;
+  }
+  // log.csv: a header and one row per epoch.
+  const std::string log = ReadFile(m.dir + "/log.csv");
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 7);
+  EXPECT_EQ(log.substr(0, log.find('\n')), "epoch,accuracy,loss,lr,val_accuracy,val_loss,val_map3");
+
+  // The bundle knows its labels and front end, and reproduces the exported
+  // validation accuracy.
+  Bundle b = LoadBundle(m.best_bundle);
+  EXPECT_EQ(b.info.labels, (std::vector<std::string>{"high", "low", "mid"}));
+  EXPECT_EQ(b.info.features.n_mels, 20);
+  EXPECT_EQ(b.info.example_shape, (std::vector<int64_t>{1, 20, 51}));
+  EXPECT_NE(m.validation_metrics_json.find("\"accuracy\""), std::string::npos);
+}
+
+TEST(Trainer, SameSeedSameMetricsAndResumeEndsWhereAnUninterruptedRunWould) {
+  const fs::path root = MakeToneSet("trainer_resume");
+  const std::string a = (root.parent_path() / "a").string(), b = (root.parent_path() / "b").string(),
+                    c = (root.parent_path() / "c").string();
+  for (const auto& d : {a, b, c}) fs::remove_all(d);
+  RecipeOptions r = TinyRecipe(root);
+  TrainRecipe(r, a, false);
+  TrainRecipe(r, c, false);
+  // Same seed and threads: the same log, to the last digit.
+  EXPECT_EQ(ReadFile(a + "/model/log.csv"), ReadFile(c + "/model/log.csv"));
+
+  // Interrupted after 2 of 4 epochs, then resumed.
+  RecipeOptions first = r;
+  first.train.epochs = 2;
+  TrainRecipe(first, b, false);
+  EXPECT_NE(ReadFile(a + "/model/log.csv"), ReadFile(b + "/model/log.csv"));
+  TrainRecipe(r, b, true);
+  EXPECT_EQ(ReadFile(a + "/model/log.csv"), ReadFile(b + "/model/log.csv"));
+  EXPECT_EQ(Weights(a + "/model/last.bundle"), Weights(b + "/model/last.bundle"));
+
+  // A run directory is not overwritten by a fresh run.
+  try {
+    TrainRecipe(r, a, false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trainer, UnknownMonitorIsAnErrorBeforeTheFirstEpoch) {
+  const fs::path root = MakeToneSet("trainer_monitor");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.checkpoint.monitor = "val_acc";  // seed 000's mistake
+  try {
+    TrainRecipe(r, out, false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("val_acc"), std::string::npos) << what;
+    EXPECT_NE(what.find("val_accuracy"), std::string::npos) << what;  // lists what exists
+  }
+  EXPECT_FALSE(FileExists(out + "/model/log.csv"));
+}
+
+TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
+  const fs::path dir = testing::ScratchDir("bundle_bad");
+  const std::string junk = (dir / "junk.bundle").string();
+  WriteFileAtomic(junk, "not a zip at all");
+  for (const std::string& path : {junk, (dir / "missing.bundle").string()}) {
+    try {
+      LoadBundle(path);
+      FAIL() << "no error for " << path;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
+  const fs::path dir = testing::ScratchDir("bundle_mismatch");
+  BundleInfo info;
+  info.features.n_mels = 20;
+  info.labels = {"a", "b", "c"};
+  info.clip_samples = 16000;
+  info.example_shape = {1, 20, 101};
+  info.model.name = "ds_cnn";
+  auto wide = BuildModel(info.model, info.example_shape, 3);
+  ModelOptions larger = info.model;
+  larger.size = "m";
+  // Saved with a DS-CNN-M but labelled as DS-CNN-S.
+  const std::string path = (dir / "mixed.bundle").string();
+  SaveBundle(path, info, *BuildModel(larger, info.example_shape, 3));
+  try {
+    LoadBundle(path);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kMismatch);
+    EXPECT_NE(std::string(e.what()).find("do not fit model 'ds_cnn'"), std::string::npos) << e.what();
+  }
+  // Labels that do not match the model's outputs.
+  info.labels = {"a", "b"};
+  SaveBundle(path, info, *wide);
+  EXPECT_THROW(LoadBundle(path), Error);
+}
+
+TEST(Recipe, EveryConfigLoadsAndValidates) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs")) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const RecipeOptions r = LoadRecipe(entry.path().string(), {});
+    EXPECT_FALSE(r.name.empty());
+    ++count;
+  }
+  EXPECT_GE(count, 10);
+}
+
+TEST(Recipe, BaseFilesOverridesAndCrossChecks) {
+  const std::string configs = (fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs").string();
+  const RecipeOptions demo = LoadRecipe(configs + "/seed003-mfcc-cnn-demo.toml", {"train.epochs=3"});
+  EXPECT_EQ(demo.name, "seed003-mfcc-cnn-demo");
+  EXPECT_EQ(demo.data.root, "out/demo/tagging");   // from the demo file
+  EXPECT_EQ(demo.features.n_mfcc, 40);             // from seed003-mfcc-cnn.toml
+  EXPECT_EQ(demo.train.ensemble, "geometric");     // from seed003-conv1d.toml
+  EXPECT_EQ(demo.train.epochs, 3);                 // from --set
+  EXPECT_THROW(LoadRecipe(configs + "/kws-dscnn.toml", {"train.loss.name=kl_div"}), Error);
+  EXPECT_THROW(LoadRecipe(configs + "/kws-dscnn.toml", {"train.nope=1"}), Error);
+}
+
+}  // namespace
+}  // namespace earshot
