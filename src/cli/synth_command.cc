@@ -1,9 +1,17 @@
 // `earshot synth`: demo data made from nothing, in the real layouts.
+#include <chrono>
+#include <iomanip>
 #include <iostream>
+#include <memory>
 
 #include "commands.h"
 #include "earshot/audio/decode.h"
 #include "earshot/synth/example.h"
+#include "earshot/synth/keyword_archive.h"
+#include "earshot/synth/keywords.h"
+#include "earshot/synth/mixtures.h"
+#include "earshot/synth/tagging.h"
+#include "earshot/util/progress.h"
 
 namespace earshot::cli {
 namespace {
@@ -14,6 +22,170 @@ struct ExampleArgs {
   double seconds = 1.0;
   uint64_t seed = 1;
 };
+
+// A progress bar made when the first report tells the total.
+Progress Bar(const std::string& label) {
+  auto bar = std::make_shared<std::unique_ptr<ProgressBar>>();
+  return [bar, label](int64_t done, int64_t total) {
+    if (!*bar) *bar = std::make_unique<ProgressBar>(label, total);
+    if (done < total) (*bar)->Update(done);
+    else (*bar)->Finish();
+  };
+}
+
+class Stopwatch {
+ public:
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+void AddKeywords(CLI::App& synth) {
+  auto o = std::make_shared<KeywordOptions>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = synth.add_subcommand(
+      "keywords",
+      "Spoken words in the Speech Commands layout (OUT/<word>/<speaker>_nohash_<n>.wav, 16 kHz,\n"
+      "1 s, plus _background_noise_/), spoken by espeak-ng voices; one voice per speaker.\n"
+      "  earshot synth keywords data/keywords --speakers 160 --seed 1");
+  cmd->add_option("out", *out, "output folder")->required();
+  cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
+  cmd->add_option("--speakers", o->speakers, "distinct voices, one speaker each")
+      ->capture_default_str();
+  cmd->add_option("--words", o->words, "words to say (of the 35); default all")->delimiter(',');
+  cmd->add_option("--repeats", o->repeats,
+                  "takes per speaker of each command and digit; other words once")
+      ->capture_default_str();
+  cmd->add_option("--noisy-share", o->noisy_share, "share of clips with low background noise")
+      ->capture_default_str();
+  cmd->add_option("--noise-seconds", o->noise_seconds,
+                  "length of each _background_noise_ file; 0: 20-60 s at random")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "worker threads")->capture_default_str();
+  cmd->callback([o, out] {
+    o->Validate();
+    Stopwatch watch;
+    const KeywordSummary s = WriteKeywordSet(*o, *out, Bar("keywords"));
+    int64_t total = 0;
+    std::cout << "clips per word:\n";
+    for (const auto& [word, n] : s.clips_per_word) {
+      std::cout << "  " << std::left << std::setw(10) << word << n << "\n";
+      total += n;
+    }
+    std::cout << "wrote " << total << " clips of " << s.clips_per_word.size() << " words by "
+              << s.speakers << " speakers and " << s.noise_files.size()
+              << " background noise files to " << *out << " in " << std::fixed
+              << std::setprecision(1) << watch.Seconds() << " s\n";
+  });
+}
+
+void AddNpz(CLI::App& synth) {
+  auto o = std::make_shared<KeywordArchiveOptions>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = synth.add_subcommand(
+      "npz",
+      "The 12-label keyword set as one NumPy archive: wav_vals float32 (N, 8000) at 8 kHz and\n"
+      "label_vals (N, 1) strings (yes ... go, unknown, silence).\n"
+      "  earshot synth npz data/speech_wav_8000.npz --speakers 60");
+  cmd->add_option("out", *out, "output .npz")->required();
+  cmd->add_option("--seed", o->keywords.seed, "random seed: same seed, byte-identical file");
+  cmd->add_option("--speakers", o->keywords.speakers, "distinct voices")->capture_default_str();
+  cmd->add_option("--repeats", o->keywords.repeats,
+                  "takes per speaker of each command and digit; other words once")
+      ->capture_default_str();
+  cmd->add_option("--silence", o->silence, "silence rows; -1: as many as each command has")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->keywords.threads, "worker threads")->capture_default_str();
+  cmd->callback([o, out] {
+    o->Validate();
+    Stopwatch watch;
+    const KeywordArchiveSummary s = WriteKeywordArchive(*o, *out, Bar("npz"));
+    std::cout << "rows per label:\n";
+    for (const auto& label : TwelveLabels()) {
+      auto it = s.rows_per_label.find(label);
+      std::cout << "  " << std::left << std::setw(10) << label
+                << (it == s.rows_per_label.end() ? 0 : it->second) << "\n";
+    }
+    std::cout << "wrote " << s.rows << " rows of " << o->keywords.sample_rate << " samples to "
+              << *out << " in " << std::fixed << std::setprecision(1) << watch.Seconds()
+              << " s\n";
+  });
+}
+
+void AddMixtures(CLI::App& synth) {
+  auto o = std::make_shared<MixtureOptions>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = synth.add_subcommand(
+      "mixtures",
+      "Overlapped voices with soft labels (OUT/train/*.wav, OUT/test/*.wav, train_answer.csv,\n"
+      "submission.csv): each clip mixes 2-4 of N sources; a source's share is its energy.\n"
+      "  earshot synth mixtures data/mixtures --sources 30 --train 400 --test 100");
+  cmd->add_option("out", *out, "output folder")->required();
+  cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
+  cmd->add_option("--sources", o->sources, "distinct voices: the label columns")
+      ->capture_default_str();
+  cmd->add_option("--train", o->train, "train clips")->capture_default_str();
+  cmd->add_option("--test", o->test, "test clips")->capture_default_str();
+  cmd->add_option("--min-sources", o->min_sources, "sources per clip, at least")
+      ->capture_default_str();
+  cmd->add_option("--max-sources", o->max_sources, "sources per clip, at most")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "worker threads")->capture_default_str();
+  cmd->callback([o, out] {
+    o->Validate();
+    Stopwatch watch;
+    const MixtureSummary s = WriteMixtureSet(*o, *out, Bar("mixtures"));
+    for (size_t k = 1; k < s.clips_per_count.size(); ++k) {
+      if (s.clips_per_count[k]) std::cout << "  " << s.clips_per_count[k] << " clips of " << k << " sources\n";
+    }
+    std::cout << "wrote " << s.train << " train and " << s.test << " test clips over "
+              << s.sources.size() << " sources to " << *out << " in " << std::fixed
+              << std::setprecision(1) << watch.Seconds() << " s\n";
+  });
+}
+
+void AddTagging(CLI::App& synth) {
+  auto o = std::make_shared<TaggingOptions>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = synth.add_subcommand(
+      "tagging",
+      "Instrument and percussion sounds in the Freesound tagging layout (audio_train/,\n"
+      "audio_test/, train.csv, sample_submission.csv), 44.1 kHz, 0.3-10 s, via FluidSynth.\n"
+      "  earshot synth tagging data/tagging --classes 41 --clips-per-class 20");
+  cmd->add_option("out", *out, "output folder")->required();
+  cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
+  cmd->add_option("--classes", o->classes, "classes: the first N of the 41 labels")
+      ->capture_default_str();
+  cmd->add_option("--clips-per-class", o->clips_per_class, "train clips of each class")
+      ->capture_default_str();
+  cmd->add_option("--test-per-class", o->test_per_class, "test clips of each class")
+      ->capture_default_str();
+  cmd->add_option("--min-seconds", o->min_seconds, "shortest clip, s")->capture_default_str();
+  cmd->add_option("--max-seconds", o->max_seconds, "longest clip, s")->capture_default_str();
+  cmd->add_option("--verified-share", o->verified_share,
+                  "share of train rows with manually_verified = 1")->capture_default_str();
+  cmd->add_option("--flip-share", o->flip_share, "share of unverified rows whose label is wrong")
+      ->capture_default_str();
+  cmd->add_option("--soundfont", o->soundfont, "General MIDI soundfont (.sf2)")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "worker threads")->capture_default_str();
+  cmd->callback([o, out] {
+    o->Validate();
+    Stopwatch watch;
+    const TaggingSummary s = WriteTaggingSet(*o, *out, Bar("tagging"));
+    std::cout << "train clips per label (as labelled):\n";
+    for (const auto& [label, n] : s.train_per_label) {
+      std::cout << "  " << std::left << std::setw(24) << label << n << "\n";
+    }
+    std::cout << "wrote " << s.train << " train (" << s.verified << " verified, " << s.flipped
+              << " mislabelled) and " << s.test << " test clips, " << std::fixed
+              << std::setprecision(0) << s.seconds << " s of audio, to " << *out << " in "
+              << std::setprecision(1) << watch.Seconds() << " s\n";
+  });
+}
 
 }  // namespace
 
@@ -33,6 +205,11 @@ void AddSynthCommand(CLI::App& app) {
     WriteWav(ex->out, MakeExampleSound(ex->sample_rate, ex->seconds, ex->seed), ex->sample_rate);
     std::cout << "wrote " << ex->out << "\n";
   });
+
+  AddKeywords(*synth);
+  AddMixtures(*synth);
+  AddTagging(*synth);
+  AddNpz(*synth);
 }
 
 }  // namespace earshot::cli

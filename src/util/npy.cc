@@ -1,5 +1,6 @@
 #include "earshot/util/npy.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -38,11 +39,12 @@ std::string Utf32ToUtf8(const char* p, int chars) {
   return s;
 }
 
-}  // namespace
-
-std::string EncodeNpy(const std::vector<int64_t>& shape, const float* data) {
+// The magic, version 1.0 and the header dict, padded so that the data
+// starts on a 64-byte boundary, ending with '\n'. Returns the item count.
+int64_t AppendHeader(const std::string& descr, const std::vector<int64_t>& shape,
+                     std::string& out) {
   std::ostringstream dict;
-  dict << "{'descr': '<f4', 'fortran_order': False, 'shape': (";
+  dict << "{'descr': '" << descr << "', 'fortran_order': False, 'shape': (";
   int64_t count = 1;
   for (size_t i = 0; i < shape.size(); ++i) {
     dict << shape[i] << (shape.size() == 1 || i + 1 < shape.size() ? "," : "");
@@ -51,18 +53,71 @@ std::string EncodeNpy(const std::vector<int64_t>& shape, const float* data) {
   }
   dict << "), }";
   std::string header = dict.str();
-  // Pad so that the data starts on a 64-byte boundary, ending with '\n'.
   const size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
-  std::string out(kMagic, 6);
+  out.append(kMagic, 6);
   out += '\x01';
   out += '\x00';
   const uint16_t len = static_cast<uint16_t>(header.size());
   out += static_cast<char>(len & 0xFF);
   out += static_cast<char>(len >> 8);
   out += header;
+  return count;
+}
+
+// UTF-8 to code points; `index` names the string in error messages.
+std::vector<uint32_t> Utf8ToUtf32(const std::string& s, size_t index) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    // Continuation bytes after the lead byte.
+    const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || i + static_cast<size_t>(extra) >= s.size() + (extra == 0)) {
+      ThrowBadData("EncodeNpyStrings: string " + std::to_string(index) + " is not valid UTF-8");
+    }
+    uint32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
+      if ((cc >> 6) != 0x2) {
+        ThrowBadData("EncodeNpyStrings: string " + std::to_string(index) + " is not valid UTF-8");
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    out.push_back(cp);
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeNpy(const std::vector<int64_t>& shape, const float* data) {
+  std::string out;
+  const int64_t count = AppendHeader("<f4", shape, out);
   out.append(reinterpret_cast<const char*>(data), static_cast<size_t>(count) * sizeof(float));
+  return out;
+}
+
+std::string EncodeNpyStrings(const std::vector<int64_t>& shape,
+                             const std::vector<std::string>& strings) {
+  std::vector<std::vector<uint32_t>> points;
+  size_t width = 1;  // numpy never writes '<U0'
+  for (size_t i = 0; i < strings.size(); ++i) {
+    points.push_back(Utf8ToUtf32(strings[i], i));
+    width = std::max(width, points.back().size());
+  }
+  std::string out;
+  const int64_t count = AppendHeader("<U" + std::to_string(width), shape, out);
+  if (count != static_cast<int64_t>(strings.size())) {
+    ThrowMismatch("EncodeNpyStrings: shape holds " + std::to_string(count) + " items, " +
+                  std::to_string(strings.size()) + " strings given");
+  }
+  for (const auto& p : points) {
+    std::vector<uint32_t> padded(p);
+    padded.resize(width, 0);
+    out.append(reinterpret_cast<const char*>(padded.data()), width * 4);
+  }
   return out;
 }
 

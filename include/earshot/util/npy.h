@@ -18,6 +18,10 @@ struct NpyArray {
 
 void WriteNpy(const std::string& path, const std::vector<int64_t>& shape, const float* data);
 std::string EncodeNpy(const std::vector<int64_t>& shape, const float* data);
+// A unicode ('<U<n>') array of UTF-8 strings, n being the longest string in
+// code points, as numpy stores str arrays; for .npz label members.
+std::string EncodeNpyStrings(const std::vector<int64_t>& shape,
+                             const std::vector<std::string>& strings);
 NpyArray ReadNpy(const std::string& path);
 // Parses .npy bytes; `name` is used in error messages.
 NpyArray ParseNpy(const std::string& bytes, const std::string& name);

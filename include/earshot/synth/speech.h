@@ -1,0 +1,56 @@
+// Synthetic speakers: espeak-ng voices (an accent, a voice variant, speed
+// and pitch) saying words, trimmed and resampled.
+//
+//   Rng rng(1);
+//   Voice v = RandomVoice(rng);            // e.g. en-gb-scotland+m3, 160 wpm
+//   std::vector<float> yes = Speak(v, "yes", 16000);
+//   std::string id = SpeakerId(v);         // "3fa85f64": one voice, one speaker
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "earshot/synth/random.h"
+
+namespace earshot {
+
+struct Voice {
+  std::string language = "en-us";  // espeak-ng voice: the accent
+  std::string variant;             // espeak-ng variant ("m3", "f2", "klatt"), empty for none
+  int rate = 175;                  // speed, words per minute (80-450)
+  int pitch = 50;                  // base pitch, 0-100
+  int range = 50;                  // pitch range, 0 (monotone) to 100
+  // "en-us+f2 rate=160 pitch=40 range=50": every setting, in a fixed order.
+  std::string Name() const;
+};
+
+// English accents of espeak-ng: en, en-us, en-gb-scotland, en-029, ...
+const std::vector<std::string>& EnglishAccents();
+// Voice variants that still sound like a person (m1-m7, f1-f5, klatt, ...).
+const std::vector<std::string>& VoiceVariants();
+
+// A voice drawn from the accents, the variants and ranges of speed and pitch.
+Voice RandomVoice(Rng& rng);
+
+// Eight hex digits derived from every setting of the voice, as Speech
+// Commands names a speaker in the part of a file name before "_nohash_".
+std::string SpeakerId(const Voice& voice);
+
+struct Utterance {
+  Voice voice;
+  std::string text;
+};
+
+// espeak-ng saying each utterance in turn, each trimmed of its leading and
+// trailing silence and resampled to `sample_rate`. espeak-ng keeps state
+// from one utterance to the next, so a list is spoken by a child process
+// forked for it from a parent that never speaks: the same list always gives
+// the same samples, and several threads may call this at once. Throws
+// Error when espeak-ng or its data are missing or a voice is unknown.
+std::vector<std::vector<float>> SpeakAll(const std::vector<Utterance>& utterances,
+                                         int sample_rate);
+
+// One utterance on its own.
+std::vector<float> Speak(const Voice& voice, const std::string& text, int sample_rate);
+
+}  // namespace earshot

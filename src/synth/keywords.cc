@@ -1,0 +1,238 @@
+#include "earshot/synth/keywords.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "earshot/audio/decode.h"
+#include "earshot/synth/noise.h"
+#include "earshot/util/error.h"
+#include "earshot/util/files.h"
+
+namespace earshot {
+namespace {
+
+constexpr double kNoiseRms = 0.08;   // background files at about -22 dBFS
+constexpr double kNoisePeak = 0.9;   // ... unless that would clip
+
+void Fade(std::vector<float>& x, size_t length) {
+  length = std::min(length, x.size() / 2);
+  for (size_t i = 0; i < length; ++i) {
+    const float g = static_cast<float>(i) / static_cast<float>(length);
+    x[i] *= g;
+    x[x.size() - 1 - i] *= g;
+  }
+}
+
+double Rms(const std::vector<float>& x) {
+  double e = 0;
+  for (float v : x) e += double(v) * v;
+  return x.empty() ? 0.0 : std::sqrt(e / static_cast<double>(x.size()));
+}
+
+}  // namespace
+
+const std::vector<std::string>& SpeechCommandsWords() {
+  static const std::vector<std::string> words = {
+      "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go",
+      "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+      "bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheila", "tree", "wow",
+      "backward", "forward", "follow", "learn", "visual"};
+  return words;
+}
+
+const std::vector<std::string>& CommandWords() {
+  static const std::vector<std::string> words(SpeechCommandsWords().begin(),
+                                              SpeechCommandsWords().begin() + 10);
+  return words;
+}
+
+bool IsCoreWord(const std::string& word) {
+  const auto& all = SpeechCommandsWords();
+  const auto it = std::find(all.begin(), all.end(), word);
+  return it != all.end() && it - all.begin() < 20;
+}
+
+void KeywordOptions::Visit(OptionVisitor& v) {
+  v.Field("seed", seed, "random seed: same seed, byte-identical files");
+  v.Field("speakers", speakers, "distinct voices, one speaker each");
+  v.Field("words", words, "words to say (of the 35 of Speech Commands v2); empty for all");
+  v.Field("repeats", repeats, "takes per speaker of each command and digit; other words once");
+  v.Field("noisy_share", noisy_share, "share of clips with low background noise");
+  v.Field("sample_rate", sample_rate, "sample rate of the clips, Hz");
+  v.Field("noise_seconds", noise_seconds,
+          "length of each background noise file, s; 0: 20-60 s at random");
+  v.Field("threads", threads, "worker threads");
+}
+
+void KeywordOptions::Validate() const {
+  if (speakers < 1 || speakers > 100000) {
+    ThrowOption("speakers should be in [1, 100000]. Given: " + std::to_string(speakers));
+  }
+  const auto& all = SpeechCommandsWords();
+  for (const auto& w : words) {
+    if (std::find(all.begin(), all.end(), w) == all.end()) {
+      std::string known;
+      for (const auto& k : all) known += (known.empty() ? "" : " ") + k;
+      ThrowOption("words: '" + w + "' is not a Speech Commands word (known: " + known + ")");
+    }
+  }
+  if (repeats < 1 || repeats > 20) {
+    ThrowOption("repeats should be in [1, 20]. Given: " + std::to_string(repeats));
+  }
+  if (!(noisy_share >= 0 && noisy_share <= 1)) {
+    ThrowOption("noisy_share should be in [0, 1]. Given: " + std::to_string(noisy_share));
+  }
+  if (sample_rate < 4000 || sample_rate > 96000) {
+    ThrowOption("sample_rate should be in [4000, 96000]. Given: " + std::to_string(sample_rate));
+  }
+  if (noise_seconds < 0 || noise_seconds > 3600) {
+    ThrowOption("noise_seconds should be in [0, 3600]. Given: " + std::to_string(noise_seconds));
+  }
+  if (threads < 1 || threads > 256) {
+    ThrowOption("threads should be in [1, 256]. Given: " + std::to_string(threads));
+  }
+}
+
+std::vector<std::string> KeywordOptions::Words() const {
+  return words.empty() ? SpeechCommandsWords() : words;
+}
+
+std::string KeywordTake::FileName() const {
+  return speaker + "_nohash_" + std::to_string(take) + ".wav";
+}
+
+std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
+  options.Validate();
+  Rng rng(MixSeed(static_cast<uint64_t>(options.seed), HashString("keyword voices")));
+  std::set<std::string> ids;
+  std::vector<Voice> voices;
+  while (static_cast<int>(voices.size()) < options.speakers) {
+    Voice v = RandomVoice(rng);
+    // Voices are drawn from millions of settings; a repeated id is rare and
+    // simply skipped, so each id stays one voice.
+    if (ids.insert(SpeakerId(v)).second) voices.push_back(v);
+  }
+  std::vector<KeywordTake> takes;
+  for (const Voice& v : voices) {
+    for (const auto& word : options.Words()) {
+      const int n = IsCoreWord(word) ? options.repeats : 1;
+      for (int t = 0; t < n; ++t) {
+        KeywordTake take;
+        take.voice = v;
+        take.speaker = SpeakerId(v);
+        take.word = word;
+        take.take = t;
+        take.seed = MixSeed(static_cast<uint64_t>(options.seed),
+                            HashString(word + "/" + take.FileName()));
+        takes.push_back(take);
+      }
+    }
+  }
+  return takes;
+}
+
+std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake>& takes,
+                                                   int sample_rate, double noisy_share) {
+  const size_t clip = static_cast<size_t>(sample_rate);
+  std::vector<Rng> rngs;
+  std::vector<Utterance> utterances;
+  for (const KeywordTake& take : takes) {
+    Rng rng(take.seed);
+    // Each take varies a little around the speaker's own speed and pitch.
+    Voice v = take.voice;
+    v.rate = static_cast<int>(std::lround(v.rate * rng.Uniform(0.9, 1.1)));
+    v.pitch = std::clamp(v.pitch + rng.Int(-4, 4), 0, 100);
+    utterances.push_back({v, take.word});
+    rngs.push_back(rng);
+  }
+  std::vector<std::vector<float>> spoken = SpeakAll(utterances, sample_rate);
+  std::vector<std::vector<float>> clips;
+  for (size_t t = 0; t < takes.size(); ++t) {
+    Rng& rng = rngs[t];
+    std::vector<float>& speech = spoken[t];
+    // A slow voice may need more than the second: speed it up.
+    Voice v = utterances[t].voice;
+    for (int tries = 0; tries < 4 && speech.size() > clip * 9 / 10; ++tries) {
+      v.rate = std::min(450, v.rate * 5 / 4);
+      speech = Speak(v, takes[t].word, sample_rate);
+    }
+    if (speech.size() > clip) speech.resize(clip);
+    Fade(speech, static_cast<size_t>(sample_rate / 200));
+
+    float peak = 0;
+    for (float s : speech) peak = std::max(peak, std::fabs(s));
+    const double level = std::pow(10.0, rng.Uniform(-22.0, -2.0) / 20.0);
+    const float gain = peak > 0 ? static_cast<float>(level / peak) : 0.f;
+    for (float& s : speech) s *= gain;
+
+    std::vector<float> out(clip, 0.f);
+    const size_t offset = static_cast<size_t>(rng.Int(0, static_cast<int>(clip - speech.size())));
+    std::copy(speech.begin(), speech.end(), out.begin() + static_cast<long>(offset));
+    if (rng.Chance(noisy_share)) {
+      const NoiseKind kind = rng.Pick(AllNoiseKinds());
+      const double snr_db = rng.Uniform(15.0, 35.0);
+      const float scale = static_cast<float>(Rms(speech) * std::pow(10.0, -snr_db / 20.0));
+      const std::vector<float> noise = MakeNoise(kind, clip, sample_rate, rng);
+      for (size_t i = 0; i < clip; ++i) out[i] = std::clamp(out[i] + scale * noise[i], -1.f, 1.f);
+    }
+    clips.push_back(std::move(out));
+  }
+  return clips;
+}
+
+std::vector<std::pair<size_t, size_t>> SpeakerRanges(const std::vector<KeywordTake>& takes) {
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (size_t i = 0; i < takes.size(); ++i) {
+    if (i == 0 || takes[i].speaker != takes[i - 1].speaker) ranges.push_back({i, i});
+    ranges.back().second = i + 1;
+  }
+  return ranges;
+}
+
+KeywordSummary WriteKeywordSet(const KeywordOptions& options, const std::string& out_dir,
+                               const Progress& progress) {
+  const std::vector<KeywordTake> takes = PlanKeywordTakes(options);
+  KeywordSummary summary;
+  std::set<std::string> speakers;
+  for (const auto& t : takes) {
+    ++summary.clips_per_word[t.word];
+    speakers.insert(t.speaker);
+  }
+  summary.speakers = static_cast<int>(speakers.size());
+  for (const auto& [word, count] : summary.clips_per_word) MakeDirs(out_dir + "/" + word);
+  const std::string noise_dir = out_dir + "/_background_noise_";
+  MakeDirs(noise_dir);
+  const auto& kinds = AllNoiseKinds();
+  for (NoiseKind k : kinds) summary.noise_files.push_back(std::string(NoiseName(k)) + ".wav");
+
+  const auto ranges = SpeakerRanges(takes);
+  const int64_t groups = static_cast<int64_t>(ranges.size());
+  ParallelFor(groups + static_cast<int64_t>(kinds.size()), options.threads, [&](int64_t i) {
+    if (i < groups) {
+      const auto [begin, end] = ranges[static_cast<size_t>(i)];
+      const std::vector<KeywordTake> mine(takes.begin() + static_cast<long>(begin),
+                                          takes.begin() + static_cast<long>(end));
+      const auto clips = RenderKeywordTakes(mine, options.sample_rate, options.noisy_share);
+      for (size_t t = 0; t < mine.size(); ++t) {
+        WriteWav(out_dir + "/" + mine[t].word + "/" + mine[t].FileName(), clips[t],
+                 options.sample_rate);
+      }
+      return;
+    }
+    const size_t k = static_cast<size_t>(i - groups);
+    Rng rng(MixSeed(static_cast<uint64_t>(options.seed), HashString(summary.noise_files[k])));
+    const int drawn = rng.Int(20, 60);
+    const int seconds = options.noise_seconds > 0 ? options.noise_seconds : drawn;
+    const size_t samples = static_cast<size_t>(seconds) * static_cast<size_t>(options.sample_rate);
+    std::vector<float> noise = MakeNoise(kinds[k], samples, options.sample_rate, rng);
+    float peak = 0;
+    for (float s : noise) peak = std::max(peak, std::fabs(s));
+    const float gain = static_cast<float>(std::min(kNoiseRms, kNoisePeak / peak));
+    for (float& s : noise) s *= gain;
+    WriteWav(noise_dir + "/" + summary.noise_files[k], noise, options.sample_rate);
+  }, progress);
+  return summary;
+}
+
+}  // namespace earshot

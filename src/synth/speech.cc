@@ -1,0 +1,243 @@
+#include "earshot/synth/speech.h"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "earshot/audio/decode.h"
+#include "earshot/util/error.h"
+
+namespace earshot {
+namespace {
+
+std::mutex init_mutex;
+int espeak_rate = 0;  // espeak-ng's output rate once initialised, under init_mutex
+
+int CollectSamples(short* wav, int count, espeak_EVENT* events) {
+  auto* out = static_cast<std::vector<short>*>(events->user_data);
+  if (wav && count > 0) out->insert(out->end(), wav, wav + count);
+  return 0;  // go on
+}
+
+// Loads espeak-ng's data once in this process, which itself never speaks:
+// every utterance is made in a child forked from this pristine state.
+int Initialise() {
+  std::lock_guard<std::mutex> lock(init_mutex);
+  if (espeak_rate > 0) return espeak_rate;
+  const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr,
+                                     espeakINITIALIZE_DONT_EXIT);
+  if (rate <= 0) {
+    ThrowIo("espeak-ng: cannot initialise (is the espeak-ng-data package installed?)");
+  }
+  espeak_SetSynthCallback(CollectSamples);
+  espeak_rate = rate;
+  return rate;
+}
+
+// Exit codes of the child; kNoVoice + i and kSynthFailed + i name utterance i.
+constexpr int kSpoke = 0, kPipeFailed = 1, kNoVoice = 2, kSynthFailed = 3;
+
+bool WriteAll(int fd, const void* data, size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// In the child: speak each utterance in turn, writing its sample count and
+// samples to `fd`; never returns. On failure, the index of the utterance
+// goes to the pipe instead and the exit code says what failed.
+[[noreturn]] void SpeakInChild(const std::vector<Utterance>& utterances, int fd) {
+  for (uint32_t i = 0; i < utterances.size(); ++i) {
+    const Voice& voice = utterances[i].voice;
+    const std::string name = voice.language + (voice.variant.empty() ? "" : "+" + voice.variant);
+    const uint32_t failed = 0xFFFFFFFFu;
+    if (espeak_SetVoiceByName(name.c_str()) != EE_OK) {
+      WriteAll(fd, &failed, 4);
+      WriteAll(fd, &i, 4);
+      _exit(kNoVoice);
+    }
+    // Parameters after the voice: choosing a voice resets them.
+    espeak_SetParameter(espeakRATE, voice.rate, 0);
+    espeak_SetParameter(espeakPITCH, voice.pitch, 0);
+    espeak_SetParameter(espeakRANGE, voice.range, 0);
+    std::vector<short> pcm;
+    const std::string& text = utterances[i].text;
+    if (espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
+                     nullptr, &pcm) != EE_OK) {
+      WriteAll(fd, &failed, 4);
+      WriteAll(fd, &i, 4);
+      _exit(kSynthFailed);
+    }
+    const uint32_t count = static_cast<uint32_t>(pcm.size());
+    if (!WriteAll(fd, &count, 4) || !WriteAll(fd, pcm.data(), pcm.size() * sizeof(short))) {
+      _exit(kPipeFailed);
+    }
+  }
+  _exit(kSpoke);
+}
+
+// espeak-ng keeps state from one utterance to the next in function-static
+// variables (pitch flutter, wave phase, noise) that no call resets, so the
+// same text sounds a little different depending on what was said before it
+// in the process. A child forked from the never-speaking parent starts from
+// the same state every time, so a list of utterances always gives the same
+// samples, whichever thread asks and whatever was spoken before; several
+// threads may speak at once. A child per list, not per utterance, because a
+// fork of a large process costs milliseconds.
+std::vector<std::vector<short>> SpeakPcm(const std::vector<Utterance>& utterances) {
+  int fds[2];
+  if (pipe(fds) != 0) ThrowIo(std::string("espeak-ng: cannot make a pipe: ") + std::strerror(errno));
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    ThrowIo(std::string("espeak-ng: cannot fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    SpeakInChild(utterances, fds[1]);
+  }
+  close(fds[1]);
+  std::string bytes;
+  char buf[1 << 15];
+  for (;;) {
+    const ssize_t n = read(fds[0], buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    bytes.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::vector<std::vector<short>> out;
+  size_t at = 0;
+  while (at + 4 <= bytes.size()) {
+    uint32_t count;
+    std::memcpy(&count, bytes.data() + at, 4);
+    at += 4;
+    if (count == 0xFFFFFFFFu && at + 4 <= bytes.size()) {
+      uint32_t i;
+      std::memcpy(&i, bytes.data() + at, 4);
+      const Utterance& u = utterances[std::min<size_t>(i, utterances.size() - 1)];
+      const std::string name = u.voice.language + (u.voice.variant.empty() ? "" : "+" + u.voice.variant);
+      if (code == kNoVoice) ThrowOption("espeak-ng: unknown voice '" + name + "'");
+      ThrowBadData("espeak-ng: cannot say '" + u.text + "' with " + u.voice.Name());
+    }
+    if (at + size_t{count} * sizeof(short) > bytes.size()) break;
+    std::vector<short> pcm(count);
+    std::memcpy(pcm.data(), bytes.data() + at, size_t{count} * sizeof(short));
+    at += size_t{count} * sizeof(short);
+    out.push_back(std::move(pcm));
+  }
+  if (code != kSpoke || out.size() != utterances.size()) {
+    ThrowBadData("espeak-ng: the speaking process failed (status " + std::to_string(status) +
+                 ") after " + std::to_string(out.size()) + " of " +
+                 std::to_string(utterances.size()) + " utterances");
+  }
+  return out;
+}
+
+// Indices of the first and one-past-last sample of the spoken part: where
+// 5 ms frames rise above -40 dB of the loudest, plus 10 ms either side.
+std::pair<size_t, size_t> SpeechBounds(const std::vector<float>& x, int rate) {
+  const size_t frame = static_cast<size_t>(rate / 200);
+  std::vector<double> energy;
+  double loudest = 0;
+  for (size_t at = 0; at < x.size(); at += frame) {
+    double e = 0;
+    for (size_t i = at; i < std::min(x.size(), at + frame); ++i) e += double(x[i]) * x[i];
+    energy.push_back(e);
+    loudest = std::max(loudest, e);
+  }
+  const double floor = loudest * 1e-4;
+  size_t first = 0, last = energy.size();
+  while (first < last && energy[first] <= floor) ++first;
+  while (last > first && energy[last - 1] <= floor) --last;
+  const size_t margin = static_cast<size_t>(rate / 100);
+  const size_t begin = first * frame > margin ? first * frame - margin : 0;
+  const size_t end = std::min(x.size(), last * frame + margin);
+  return {begin, std::max(begin, end)};
+}
+
+}  // namespace
+
+std::string Voice::Name() const {
+  return language + (variant.empty() ? "" : "+" + variant) + " rate=" + std::to_string(rate) +
+         " pitch=" + std::to_string(pitch) + " range=" + std::to_string(range);
+}
+
+const std::vector<std::string>& EnglishAccents() {
+  static const std::vector<std::string> accents = {
+      "en", "en-us", "en-gb-scotland", "en-029", "en-gb-x-rp",
+      "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us-nyc"};
+  return accents;
+}
+
+const std::vector<std::string>& VoiceVariants() {
+  static const std::vector<std::string> variants = {
+      "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5",
+      "klatt", "klatt2", "klatt3", "klatt4", "Alex", "Andy", "Annie", "adam", "anika",
+      "aunty", "belinda", "benjamin", "boris", "caleb", "david", "ed", "edward",
+      "grandma", "grandpa", "john", "linda", "max", "michel", "norbert", "paul",
+      "rob", "robert", "steph", "travis", "victor", "zac", "iven", "shelby"};
+  return variants;
+}
+
+Voice RandomVoice(Rng& rng) {
+  Voice v;
+  v.language = rng.Pick(EnglishAccents());
+  v.variant = rng.Pick(VoiceVariants());
+  v.rate = rng.Int(120, 210);
+  v.pitch = rng.Int(15, 85);
+  v.range = rng.Int(20, 90);
+  return v;
+}
+
+std::string SpeakerId(const Voice& voice) {
+  const uint64_t h = HashString(voice.Name());
+  char id[9];
+  std::snprintf(id, sizeof(id), "%08x", static_cast<unsigned>((h >> 32) ^ (h & 0xFFFFFFFFu)));
+  return id;
+}
+
+std::vector<std::vector<float>> SpeakAll(const std::vector<Utterance>& utterances,
+                                         int sample_rate) {
+  if (utterances.empty()) return {};
+  const int rate = Initialise();
+  const std::vector<std::vector<short>> pcm = SpeakPcm(utterances);
+  std::vector<std::vector<float>> out;
+  for (size_t u = 0; u < pcm.size(); ++u) {
+    std::vector<float> x(pcm[u].size());
+    for (size_t i = 0; i < x.size(); ++i) x[i] = pcm[u][i] / 32768.0f;
+    const auto [begin, end] = SpeechBounds(x, rate);
+    if (end <= begin) {
+      ThrowBadData("espeak-ng: '" + utterances[u].text + "' with " + utterances[u].voice.Name() +
+                   " is silent");
+    }
+    out.push_back(Resample(std::vector<float>(x.begin() + static_cast<long>(begin),
+                                              x.begin() + static_cast<long>(end)),
+                           rate, sample_rate));
+  }
+  return out;
+}
+
+std::vector<float> Speak(const Voice& voice, const std::string& text, int sample_rate) {
+  return SpeakAll({{voice, text}}, sample_rate)[0];
+}
+
+}  // namespace earshot
