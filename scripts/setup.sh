@@ -15,6 +15,7 @@ packages=(
   libplplot-dev plplot-driver-cairo
   zlib1g-dev libssl-dev
   espeak-ng libespeak-ng-dev fluidsynth libfluidsynth-dev fluid-soundfont-gm
+  chromium
 )
 if [[ "${1:-}" == "--python" ]]; then
   packages+=(python3-torch python3-torchaudio python3-scipy python3-numpy)

@@ -255,12 +255,13 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   const auto test_idx = ClipsOf(ds_, Split::kTest);
   if (train_idx.empty()) ThrowMismatch(r_.data.root + ": no training clips after the split");
 
-  // The loader's workers share the cores with LibTorch's threads: at most
-  // one fewer than the machine has, and at least one.
+  // The loader's workers take the cores LibTorch's threads leave free, and
+  // at least one: OpenMP's spinning threads slow down badly when another
+  // busy thread shares their core.
   LoaderOptions lo = r_.loader;
   lo.seed = r_.loader.seed + job_.seed_index;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  lo.threads = std::max(1, std::min(lo.threads, cores - 1));
+  lo.threads = std::max(1, std::min(lo.threads, cores - r_.train.threads));
 
   BatchLoader train(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kTrain);
   std::unique_ptr<BatchLoader> val, test;

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Training throughput, earshot against PyTorch + torchaudio, in one run:
+# `earshot train configs/kws-dscnn.toml` for E epochs, then
+# bench/pytorch_train_kws.py on the same training clips (the run's
+# split.csv) for E epochs after a warm-up epoch; prints both clips/s and the
+# ratio.
+#
+#   bench/compare_training.sh [EARSHOT_BINARY] [DATA_DIR]
+#     EARSHOT_BINARY  default build/earshot
+#     DATA_DIR        a Speech Commands-layout set; default: synthesised into
+#                     $WORK/keywords (earshot synth keywords --speakers $SPEAKERS)
+#   environment: EPOCHS (3), SPEAKERS (40), THREADS (train.threads and
+#     torch.set_num_threads; default: the recipe's 2), WORK (a temp dir),
+#     OMP_WAIT_POLICY (passed to both sides; see docs/benchmarks.md),
+#     EARSHOT_BENCH_PROFILE=1 (the Python side splits batch wait / model step)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-build/earshot}
+DATA=${2:-}
+EPOCHS=${EPOCHS:-3}
+SPEAKERS=${SPEAKERS:-40}
+THREADS=${THREADS:-2}
+WORK=${WORK:-$(mktemp -d /tmp/earshot_train_bench.XXXXXX)}
+PY=/usr/bin/python3
+mkdir -p "$WORK"
+
+if [[ -z "$DATA" ]]; then
+  DATA=$WORK/keywords
+  [[ -d "$DATA" ]] || "$BIN" synth keywords "$DATA" --speakers "$SPEAKERS" --seed 1 >/dev/null
+fi
+
+echo "data $DATA, $EPOCHS epochs, $THREADS compute threads, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-(unset)}, load $(cut -d' ' -f1-3 /proc/loadavg)"
+RUN=$WORK/run
+rm -rf "$RUN"
+"$BIN" train configs/kws-dscnn.toml --set "data.root=$DATA" --set "train.epochs=$EPOCHS" \
+  --set "train.threads=$THREADS" --out "$RUN" 2>"$WORK/earshot.log"
+grep -E "parameters|training clips/s" <(tr '\r' '\n' <"$WORK/earshot.log") | sed 's/^/earshot: /'
+E=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$RUN/summary.json")
+
+$PY bench/pytorch_train_kws.py --data "$DATA" --split "$RUN/model/split.csv" --epochs "$EPOCHS" \
+  --threads "$THREADS" --json "$WORK/pytorch.json" | sed 's/^/pytorch: /'
+P=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$WORK/pytorch.json")
+
+$PY - "$E" "$P" <<'EOF'
+import sys
+e, p = float(sys.argv[1]), float(sys.argv[2])
+print(f"training clips/s: earshot {e:.1f}, pytorch {p:.1f}, ratio {e / p:.2f}x (target >= 2x)")
+EOF
+echo "load after $(cut -d' ' -f1-3 /proc/loadavg); files in $WORK"

@@ -1,0 +1,26 @@
+// Pieces of a self-contained HTML page: escaped text, data: URIs, and
+// sounds encoded as WAV in memory so that a page carries its own audio.
+//
+//   out << "<td>" << EscapeHtml(class_name) << "</td>";
+//   out << "<img src=\"" << DataUri("image/png", ReadFile(png)) << "\">";
+//   out << "<audio controls src=\"" << DataUri("audio/wav", WavBytes(x, 16000)) << "\">";
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace earshot::report {
+
+// Replaces & < > " ' by their character references: safe in element
+// content and in quoted attribute values.
+std::string EscapeHtml(const std::string& text);
+
+// "data:<mime>;base64,<bytes in base64>".
+std::string DataUri(const std::string& mime, const std::string& bytes);
+
+// A mono 16-bit PCM WAV file (44-byte RIFF header + samples) held in
+// memory. Samples are clipped to [-1, 1]. Throws Error(kInvalidOption) for a
+// sample rate <= 0.
+std::string WavBytes(const std::vector<float>& samples, int sample_rate);
+
+}  // namespace earshot::report
