@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "loader_option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 

@@ -4,32 +4,12 @@
 #include <sstream>
 
 #include "earshot/util/error.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
+using namespace option_checks;
+
 namespace {
-
-template <typename T>
-std::string Str(const T& v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-void OneOf(const char* name, const std::string& value, std::initializer_list<const char*> allowed) {
-  std::string list;
-  for (const char* a : allowed) {
-    if (value == a) return;
-    list += (list.empty() ? "" : " | ") + std::string(a);
-  }
-  ThrowOption("--" + std::string(name) + " should be one of " + list + ". Given: '" + value + "'");
-}
-
-void InRange(const char* name, double value, double lo, double hi) {
-  if (!(value >= lo && value <= hi)) {
-    ThrowOption("--" + std::string(name) + " should be in [" + Str(lo) + ", " + Str(hi) +
-                "]. Given: " + Str(value));
-  }
-}
 
 void NoDuplicates(const char* name, const std::vector<std::string>& values) {
   std::set<std::string> seen;

@@ -1,6 +1,6 @@
 #include "earshot/data/store_options.h"
 
-#include "loader_option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 

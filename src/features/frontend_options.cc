@@ -5,34 +5,10 @@
 #include <sstream>
 
 #include "earshot/util/error.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
-namespace {
-
-template <typename T>
-std::string Str(const T& v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-void OneOf(const char* name, const std::string& value, std::initializer_list<const char*> allowed) {
-  std::string list;
-  for (const char* a : allowed) {
-    if (value == a) return;
-    list += (list.empty() ? "" : " | ") + std::string(a);
-  }
-  ThrowOption("--" + std::string(name) + " should be one of " + list + ". Given: '" + value + "'");
-}
-
-template <typename T>
-void AtLeast(const char* name, T value, T limit) {
-  if (value < limit) {
-    ThrowOption("--" + std::string(name) + " should be >= " + Str(limit) + ". Given: " + Str(value));
-  }
-}
-
-}  // namespace
+using namespace option_checks;
 
 void FrontEndOptions::Visit(OptionVisitor& v) {
   v.Field("sample_rate", sample_rate, "Hz; audio is resampled to this rate");

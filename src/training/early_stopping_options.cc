@@ -2,7 +2,7 @@
 
 #include "earshot/training/metric_monitor.h"
 #include "earshot/util/error.h"
-#include "option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 
@@ -16,7 +16,7 @@ void EarlyStoppingOptions::Visit(OptionVisitor& v) {
 
 // Checked even when disabled: a wrong setting is a wrong recipe either way.
 void EarlyStoppingOptions::Validate() const {
-  if (monitor.empty()) ThrowOption("early_stopping.monitor should name a metric. Given: ''");
+  if (monitor.empty()) ThrowOption("--early_stopping.monitor should name a metric. Given: ''");
   ResolveMode(monitor, mode, "early_stopping.mode");
   option_checks::AtLeast("early_stopping.patience", patience, 0);
   option_checks::AtLeast("early_stopping.min_delta", min_delta, 0.0);
@@ -28,7 +28,7 @@ void CheckpointOptions::Visit(OptionVisitor& v) {
 }
 
 void CheckpointOptions::Validate() const {
-  if (monitor.empty()) ThrowOption("checkpoint.monitor should name a metric. Given: ''");
+  if (monitor.empty()) ThrowOption("--checkpoint.monitor should name a metric. Given: ''");
   ResolveMode(monitor, mode, "checkpoint.mode");
 }
 

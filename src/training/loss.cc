@@ -3,7 +3,7 @@
 #include <torch/torch.h>
 
 #include "earshot/util/error.h"
-#include "option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 namespace {

@@ -1,6 +1,6 @@
 #include "earshot/training/loss_options.h"
 
-#include "option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 
@@ -13,7 +13,7 @@ void LossOptions::Validate() const {
   option_checks::OneOf("loss.name", name, {"cross_entropy", "kl_div", "bce"});
   option_checks::InRange("loss.label_smoothing", label_smoothing, 0.0, 1.0, false);
   if (name == "kl_div" && label_smoothing != 0.0) {
-    ThrowOption("loss.label_smoothing applies to cross_entropy and bce, not to kl_div, whose "
+    ThrowOption("--loss.label_smoothing applies to cross_entropy and bce, not to kl_div, whose "
                 "targets are the distribution to match. Given: " +
                 option_checks::Str(label_smoothing));
   }

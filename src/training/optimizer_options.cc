@@ -1,6 +1,6 @@
 #include "earshot/training/optimizer_options.h"
 
-#include "option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 
@@ -24,21 +24,21 @@ void OptimizerOptions::Validate() const {
   InRange("optimizer.momentum", momentum, 0.0, 1.0, false);
   InRange("optimizer.beta1", beta1, 0.0, 1.0, false);
   InRange("optimizer.beta2", beta2, 0.0, 1.0, false);
-  if (!(eps > 0)) ThrowOption("optimizer.eps should be > 0. Given: " + Str(eps));
+  if (!(eps > 0)) ThrowOption("--optimizer.eps should be > 0. Given: " + Str(eps));
   InRange("optimizer.rho", rho, 0.0, 1.0, false);
   AtLeast("optimizer.weight_decay", weight_decay, 0.0);
   AtLeast("optimizer.clip_grad_norm", clip_grad_norm, 0.0);
   // A setting the chosen optimiser would ignore is a mistake in the recipe.
   if (momentum != 0 && name != "sgd" && name != "rmsprop") {
-    ThrowOption("optimizer.momentum applies to sgd and rmsprop only. Given: " + Str(momentum) +
+    ThrowOption("--optimizer.momentum applies to sgd and rmsprop only. Given: " + Str(momentum) +
                 " with optimizer.name = '" + name + "'");
   }
   if (rho != 0 && name != "adadelta" && name != "rmsprop") {
-    ThrowOption("optimizer.rho applies to adadelta and rmsprop only. Given: " + Str(rho) +
+    ThrowOption("--optimizer.rho applies to adadelta and rmsprop only. Given: " + Str(rho) +
                 " with optimizer.name = '" + name + "'");
   }
   if (nesterov && (name != "sgd" || momentum <= 0)) {
-    ThrowOption("optimizer.nesterov needs optimizer.name = 'sgd' and optimizer.momentum > 0. Given: name '" +
+    ThrowOption("--optimizer.nesterov needs optimizer.name = 'sgd' and optimizer.momentum > 0. Given: name '" +
                 name + "', momentum " + Str(momentum));
   }
 }

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "earshot/util/error.h"
-#include "option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "earshot/training/metric_monitor.h"
 #include "earshot/util/error.h"
-#include "option_checks.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 
@@ -24,12 +24,12 @@ void ScheduleOptions::Validate() const {
   OneOf("schedule.name", name, {"constant", "step", "cosine", "plateau"});
   AtLeast("schedule.warmup_epochs", warmup_epochs, 0);
   AtLeast("schedule.step_size", step_size, 1);
-  if (!(gamma > 0 && gamma <= 1)) ThrowOption("schedule.gamma should be in (0, 1]. Given: " + Str(gamma));
+  if (!(gamma > 0 && gamma <= 1)) ThrowOption("--schedule.gamma should be in (0, 1]. Given: " + Str(gamma));
   AtLeast("schedule.min_lr", min_lr, 0.0);
-  if (!(factor > 0 && factor < 1)) ThrowOption("schedule.factor should be in (0, 1). Given: " + Str(factor));
+  if (!(factor > 0 && factor < 1)) ThrowOption("--schedule.factor should be in (0, 1). Given: " + Str(factor));
   AtLeast("schedule.patience", patience, 0);
   AtLeast("schedule.min_delta", min_delta, 0.0);
-  if (monitor.empty()) ThrowOption("schedule.monitor should name a metric. Given: ''");
+  if (monitor.empty()) ThrowOption("--schedule.monitor should name a metric. Given: ''");
   ResolveMode(monitor, mode, "schedule.mode");
 }
 

@@ -187,7 +187,7 @@ TEST(EarlyStoppingOptionsTest, ValidateNamesOptionAndValue) {
     o.Validate();
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "early_stopping.patience should be >= 0. Given: -1");
+    EXPECT_EQ(std::string(e.what()), "--early_stopping.patience should be >= 0. Given: -1");
   }
   o = Enabled("val_loss", 10, 0.0);
   o.mode = "up";

@@ -117,7 +117,7 @@ TEST(LossTest, ValidateNamesOptionAndValue) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              "loss.name should be one of cross_entropy | kl_div | bce. Given: 'mse'");
+              "--loss.name should be one of cross_entropy | kl_div | bce. Given: 'mse'");
   }
   o.name = "kl_div";
   o.label_smoothing = 0.1;

@@ -156,7 +156,7 @@ TEST(ScheduleTest, ValidateNamesOptionAndValue) {
     o.Validate();
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "schedule.factor should be in (0, 1). Given: 1.5");
+    EXPECT_EQ(std::string(e.what()), "--schedule.factor should be in (0, 1). Given: 1.5");
   }
   o = Named("exponential");
   EXPECT_THROW(o.Validate(), Error);

@@ -1,5 +1,6 @@
-// Range checks shared by the clip, augmentation, store and loader options;
-// messages name the option, the value given and the limit.
+// Checks for Options::Validate. Messages follow one form, naming the option
+// as it is set on the command line, the limit and the value given:
+//   --optimizer.beta2 should be in [0, 1). Given: 1
 #pragma once
 
 #include <initializer_list>
@@ -11,9 +12,9 @@
 namespace earshot::option_checks {
 
 template <typename T>
-std::string Str(const T& v) {
+std::string Str(const T& value) {
   std::ostringstream os;
-  os << v;
+  os << value;
   return os.str();
 }
 
@@ -27,18 +28,21 @@ inline void OneOf(const std::string& name, const std::string& value,
   ThrowOption("--" + name + " should be one of " + list + ". Given: '" + value + "'");
 }
 
-template <typename T>
-void InRange(const std::string& name, T value, T lo, T hi) {
-  if (!(value >= lo && value <= hi)) {
-    ThrowOption("--" + name + " should be in [" + Str(lo) + ", " + Str(hi) + "]. Given: " +
-                Str(value));
-  }
-}
-
+// Written so that NaN fails too.
 template <typename T>
 void AtLeast(const std::string& name, T value, T limit) {
   if (!(value >= limit)) {
     ThrowOption("--" + name + " should be >= " + Str(limit) + ". Given: " + Str(value));
+  }
+}
+
+// lo <= value <= hi, or lo <= value < hi when not `hi_closed`.
+inline void InRange(const std::string& name, double value, double lo, double hi,
+                    bool hi_closed = true) {
+  const bool ok = value >= lo && (hi_closed ? value <= hi : value < hi);
+  if (!ok) {
+    ThrowOption("--" + name + " should be in [" + Str(lo) + ", " + Str(hi) + (hi_closed ? "]" : ")") +
+                ". Given: " + Str(value));
   }
 }
 
