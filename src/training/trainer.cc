@@ -110,6 +110,28 @@ std::string MetricsJson(const RecipeOptions& r, const ModelOutputs& o,
   return eval::EvaluateSingleLabel(o.probabilities, o.labels, classes).ToJson();
 }
 
+// Writes predictions of dataset clips and their metrics into `dir`;
+// returns the metrics JSON.
+std::string WriteScored(const RecipeOptions& r, const Dataset& ds, const eval::Predictions& p,
+                        const std::string& dir, const std::string& split) {
+  MakeDirs(dir);
+  eval::WritePredictions(dir + "/predictions_" + split + ".csv", p);
+  ModelOutputs o;
+  o.rows = p.Rows();
+  o.classes = p.columns;
+  o.probabilities = p.scores;
+  std::map<std::string, size_t> by_id;
+  for (size_t i = 0; i < ds.clips.size(); ++i) by_id[ds.clips[i].id] = i;
+  for (const auto& id : p.ids) {
+    const ClipRef& c = ds.clips[by_id.at(id)];
+    o.labels.push_back(c.label);
+    if (!c.soft.empty()) o.targets.insert(o.targets.end(), c.soft.begin(), c.soft.end());
+  }
+  const std::string metrics = MetricsJson(r, o, ds.classes);
+  WriteFileAtomic(dir + "/metrics_" + split + ".json", metrics + "\n");
+  return metrics;
+}
+
 eval::Predictions ToPredictions(const ModelOutputs& o, const Dataset& ds, const std::string& source) {
   eval::Predictions p;
   p.source = source;
@@ -453,25 +475,27 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   if (test_predictions.size() > 1) {
     eval::EnsembleOptions eo;
     eo.method = eval::ParseEnsembleMethod(recipe.train.ensemble, "train.ensemble");
-    eval::Predictions combined = eval::Combine(test_predictions, eo);
-    MakeDirs(out_dir + "/ensemble");
-    eval::WritePredictions(out_dir + "/ensemble/predictions_test.csv", combined);
-    // The ensemble's rows are the first model's test clips, in its order.
-    ModelOutputs o;
-    o.rows = combined.Rows();
-    o.classes = combined.columns;
-    o.probabilities = combined.scores;
-    Dataset& d = ds;
-    std::map<std::string, size_t> by_id;
-    for (size_t i = 0; i < d.clips.size(); ++i) by_id[d.clips[i].id] = i;
-    for (const auto& id : combined.ids) {
-      const ClipRef& c = d.clips[by_id.at(id)];
-      o.labels.push_back(c.label);
-      if (!c.soft.empty()) o.targets.insert(o.targets.end(), c.soft.begin(), c.soft.end());
-    }
-    summary.ensemble_test_metrics_json = MetricsJson(recipe, o, ds.classes);
-    WriteFileAtomic(out_dir + "/ensemble/metrics_test.json", summary.ensemble_test_metrics_json + "\n");
+    summary.ensemble_test_metrics_json =
+        WriteScored(recipe, ds, eval::Combine(test_predictions, eo), out_dir + "/ensemble", "test");
     out["ensemble_test"] = json::parse(summary.ensemble_test_metrics_json);
+  }
+  if (recipe.train.all_folds) {
+    // Out-of-fold predictions: every training clip scored by the model
+    // that did not train on it (seed 003).
+    eval::Predictions oof;
+    for (const auto& m : summary.models) {
+      const eval::Predictions p = eval::ReadPredictions(m.dir + "/predictions_validation.csv", ds.classes);
+      if (oof.columns == 0) {
+        oof = p;
+        oof.source = out_dir + "/oof/predictions_validation.csv";
+        continue;
+      }
+      oof.ids.insert(oof.ids.end(), p.ids.begin(), p.ids.end());
+      oof.scores.insert(oof.scores.end(), p.scores.begin(), p.scores.end());
+    }
+    if (oof.columns > 0) {
+      out["out_of_fold"] = json::parse(WriteScored(recipe, ds, oof, out_dir + "/oof", "validation"));
+    }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.train_clips_per_second = train_seconds > 0 ? static_cast<double>(train_examples) / train_seconds : 0.0;
