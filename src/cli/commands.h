@@ -5,7 +5,12 @@
 
 namespace earshot::cli {
 
+void AddEvalCommand(CLI::App& app);
 void AddFeaturesCommand(CLI::App& app);
+void AddInspectCommand(CLI::App& app);
+void AddPredictCommand(CLI::App& app);
+void AddReportCommand(CLI::App& app);
 void AddSynthCommand(CLI::App& app);
+void AddTrainCommand(CLI::App& app);
 
 }  // namespace earshot::cli

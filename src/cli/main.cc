@@ -10,8 +10,13 @@ int main(int argc, char** argv) {
   CLI::App app{"earshot: train, evaluate and run audio classifiers"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "earshot 0.1.0");
+  earshot::cli::AddEvalCommand(app);
   earshot::cli::AddFeaturesCommand(app);
+  earshot::cli::AddInspectCommand(app);
+  earshot::cli::AddPredictCommand(app);
+  earshot::cli::AddReportCommand(app);
   earshot::cli::AddSynthCommand(app);
+  earshot::cli::AddTrainCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

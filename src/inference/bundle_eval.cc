@@ -73,7 +73,7 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
     ThrowOption("--split should be test | validation | train | all. Given: '" + options.split + "'");
   }
   eval::EnsembleOptions eo;
-  eo.method = eval::ParseEnsembleMethod(options.combine == "mean" ? "arithmetic" : options.combine,
+  eo.method = eval::ParseEnsembleMethod(options.combine,
                                         "--combine");
   std::vector<std::unique_ptr<Predictor>> owned;
   std::vector<const Predictor*> predictors;

@@ -1,0 +1,334 @@
+// Evaluation and prediction with trained bundles: tiny models trained at
+// test time on three tones, then checked against metrics and ensembles
+// computed by hand.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../temp_dir.h"
+#include "earshot/audio/decode.h"
+#include "earshot/eval/metrics.h"
+#include "earshot/inference/bundle_eval.h"
+#include "earshot/inference/prediction_formats.h"
+#include "earshot/inference/predictor.h"
+#include "earshot/training/trainer.h"
+#include "earshot/util/error.h"
+#include "earshot/util/files.h"
+
+namespace earshot {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int kRate = 8000;
+
+std::vector<float> Tone(double hz, int64_t n, double phase) {
+  std::vector<float> x(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    x[static_cast<size_t>(i)] = static_cast<float>(0.4 * std::sin(2 * M_PI * hz * i / kRate + phase));
+  }
+  return x;
+}
+
+// Speech Commands layout: <root>/<label>/<name>.wav, 1 s tones.
+void WriteToneSet(const fs::path& root, const std::vector<std::pair<std::string, double>>& classes) {
+  for (const auto& [label, hz] : classes) {
+    fs::create_directories(root / label);
+    for (int i = 0; i < 8; ++i) {
+      WriteWav((root / label / ("c" + std::to_string(i) + "_nohash_0.wav")).string(),
+               Tone(hz * (1.0 + 0.02 * i), kRate, 0.3 * i), kRate);
+    }
+  }
+}
+
+RecipeOptions TinyRecipe(const std::string& root, int seed) {
+  RecipeOptions r;
+  const std::vector<std::string> settings{
+      "data.root=" + root,          "data.split=stratified",      "data.validation_fraction=0.25",
+      "data.test_fraction=0.25",    "features.sample_rate=8000",  "features.n_fft=256",
+      "features.win_length=200",    "features.hop_length=80",     "features.n_mels=20",
+      "model.name=seed003_dummy_2d", "train.epochs=2",            "train.threads=1",
+      "train.normalize=global",     "loader.batch_size=4",        "loader.threads=1",
+      "store.threads=1",            "train.seed=" + std::to_string(seed)};
+  for (const auto& s : settings) ApplySetting(r, s);
+  return r;
+}
+
+class EvalPredictTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(earshot::testing::ScratchDir("eval_predict"));
+    fs::remove_all(*dir_);
+    WriteToneSet(*dir_ / "data", {{"high", 1800.0}, {"low", 300.0}, {"mid", 900.0}});
+    for (int seed : {1, 2}) {
+      const std::string run = (*dir_ / ("run" + std::to_string(seed))).string();
+      TrainRecipe(TinyRecipe((*dir_ / "data").string(), seed), run, false);
+    }
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::string Data() { return (*dir_ / "data").string(); }
+  static std::string BundlePath(int seed) {
+    return (*dir_ / ("run" + std::to_string(seed)) / "model" / "best.bundle").string();
+  }
+  static fs::path* dir_;
+};
+fs::path* EvalPredictTest::dir_ = nullptr;
+
+TEST_F(EvalPredictTest, EvalMetricsEqualThoseOfTheDirectPredictions) {
+  const BundleEval r = EvaluateBundles({BundlePath(1)}, Data(), BundleEvalOptions{});
+  ASSERT_EQ(r.predictions.Rows(), 6);  // a quarter of 24 clips is held out for test
+  EXPECT_EQ(r.layout, "speech_commands");
+  EXPECT_EQ(r.bad_files, 0);
+  EXPECT_EQ(r.counts.at("high"), 2);
+  EXPECT_EQ(r.counts.at("low"), 2);
+  EXPECT_EQ(r.counts.at("mid"), 2);
+
+  Predictor p(BundlePath(1));
+  std::vector<std::string> paths;
+  std::vector<int> labels;
+  for (const auto& id : r.predictions.ids) {
+    paths.push_back(Data() + "/" + id);
+    labels.push_back(id.rfind("high/", 0) == 0 ? 0 : id.rfind("low/", 0) == 0 ? 1 : 2);
+  }
+  ASSERT_EQ(p.labels(), (std::vector<std::string>{"high", "low", "mid"}));
+  EXPECT_EQ(r.labels, labels);
+  const eval::Predictions direct = p.PredictFiles(paths, r.predictions.ids);
+  ASSERT_EQ(direct.scores.size(), r.predictions.scores.size());
+  for (size_t i = 0; i < direct.scores.size(); ++i) {
+    EXPECT_NEAR(direct.scores[i], r.predictions.scores[i], 1e-5) << "score " << i;
+  }
+  const eval::MetricsReport want = eval::EvaluateSingleLabel(direct.scores, labels, p.labels());
+  EXPECT_DOUBLE_EQ(*r.report.accuracy, *want.accuracy);
+  EXPECT_EQ(r.report.confusion, want.confusion);
+  EXPECT_DOUBLE_EQ(r.report.per_class->macro_f1, want.per_class->macro_f1);
+
+  // The trainer's own test metrics, computed through its batch loader.
+  const auto trained = nlohmann::json::parse(ReadFile((*dir_ / "run1" / "model" / "metrics_test.json").string()));
+  const auto printed = nlohmann::json::parse(r.ToJson());
+  EXPECT_NEAR(printed.at("accuracy").get<double>(), trained.at("accuracy").get<double>(), 1e-9);
+  EXPECT_EQ(printed.at("clips").get<int>(), 6);
+  EXPECT_EQ(printed.at("split").get<std::string>(), "test");
+
+  const std::string out = (*dir_ / "eval_out").string();
+  WriteEvalOutputs(r, out);
+  EXPECT_GT(fs::file_size(out + "/confusion.png"), 1000u);
+  EXPECT_GT(fs::file_size(out + "/class_recall.png"), 1000u);
+  const eval::Predictions saved = eval::ReadPredictions(out + "/predictions.csv", p.labels());
+  EXPECT_EQ(saved.ids, r.predictions.ids);
+}
+
+TEST_F(EvalPredictTest, LongClipIsTheMeanOfItsWindows) {
+  Predictor p(BundlePath(1));
+  EXPECT_EQ(p.window_samples(), kRate);
+  EXPECT_EQ(p.hop_samples(), kRate / 2);
+  // 3 s: a low, a high and a silent second, so the windows differ.
+  std::vector<float> x = Tone(300.0, kRate, 0.0);
+  const auto hi = Tone(1800.0, kRate, 0.0);
+  x.insert(x.end(), hi.begin(), hi.end());
+  x.resize(3 * kRate, 0.f);
+  int64_t windows = 0;
+  const std::vector<float> w = p.WindowProbabilities(x.data(), 3 * kRate, &windows);
+  ASSERT_EQ(windows, 5);  // starts 0, 0.5, 1, 1.5, 2 s
+  const std::vector<float> clip = p.PredictSamples(x);
+  for (int c = 0; c < 3; ++c) {
+    double mean = 0;
+    for (int k = 0; k < 5; ++k) mean += w[k * 3 + c] / 5.0;
+    EXPECT_NEAR(clip[c], mean, 1e-6);
+  }
+  // The third window is the second second on its own.
+  const std::vector<float> second = p.PredictSamples(x.data() + kRate, kRate);
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(w[2 * 3 + c], second[c], 1e-5);
+
+  PredictorOptions o;
+  o.window_combine = "max";
+  Predictor pmax(BundlePath(1), o);
+  const std::vector<float> mx = pmax.PredictSamples(x);
+  for (int c = 0; c < 3; ++c) {
+    float m = 0;
+    for (int k = 0; k < 5; ++k) m = std::max(m, w[k * 3 + c]);
+    EXPECT_NEAR(mx[c], m, 1e-6);
+  }
+  // A short clip is one centred, padded window.
+  int64_t one = 0;
+  p.WindowProbabilities(x.data(), kRate / 3, &one);
+  EXPECT_EQ(one, 1);
+}
+
+TEST_F(EvalPredictTest, EnsembleOfTwoBundlesIsTheMeanOrGeometricMean) {
+  Predictor a(BundlePath(1)), b(BundlePath(2));
+  const std::vector<std::string> paths{Data() + "/high/c0_nohash_0.wav", Data() + "/low/c3_nohash_0.wav"};
+  const std::vector<std::string> ids{"h0", "l3"};
+  const auto pa = a.PredictFiles(paths, ids), pb = b.PredictFiles(paths, ids);
+  ASSERT_NE(pa.scores, pb.scores);  // different seeds, different models
+  eval::EnsembleOptions mean;
+  const auto m = PredictEnsemble({&a, &b}, paths, ids, mean);
+  eval::EnsembleOptions geo;
+  geo.method = eval::EnsembleMethod::kGeometric;
+  const auto g = PredictEnsemble({&a, &b}, paths, ids, geo);
+  EXPECT_EQ(m.ids, ids);
+  for (int r = 0; r < 2; ++r) {
+    double gsum = 0;
+    std::vector<double> gm(3);
+    for (int c = 0; c < 3; ++c) {
+      const size_t i = static_cast<size_t>(r * 3 + c);
+      EXPECT_NEAR(m.scores[i], (pa.scores[i] + pb.scores[i]) / 2.0, 1e-6);
+      gm[c] = std::sqrt(std::max<double>(pa.scores[i], 1e-7) * std::max<double>(pb.scores[i], 1e-7));
+      gsum += gm[c];
+    }
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(g.scores[static_cast<size_t>(r * 3 + c)], gm[c] / gsum, 1e-6);
+  }
+}
+
+TEST_F(EvalPredictTest, BadInputsGiveClearErrors) {
+  try {
+    Predictor p((*dir_ / "nowhere.bundle").string());
+    FAIL() << "a missing bundle loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nowhere.bundle"), std::string::npos) << e.what();
+  }
+  // A data label the bundle does not know.
+  const fs::path extra = *dir_ / "extra";
+  WriteToneSet(extra, {{"high", 1800.0}, {"low", 300.0}, {"buzz", 3000.0}});
+  BundleEvalOptions all;
+  all.split = "all";
+  try {
+    EvaluateBundles({BundlePath(1)}, extra.string(), all);
+    FAIL() << "an unknown label was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kMismatch);
+    EXPECT_NE(std::string(e.what()).find("'buzz'"), std::string::npos) << e.what();
+  }
+  // The same labels in another order cannot be ensembled.
+  RecipeOptions swapped = TinyRecipe(Data(), 3);
+  ApplySetting(swapped, "data.classes=low,high,mid");
+  ApplySetting(swapped, "train.epochs=1");
+  TrainRecipe(swapped, (*dir_ / "swapped").string(), false);
+  Predictor a(BundlePath(1)), s((*dir_ / "swapped" / "model" / "best.bundle").string());
+  try {
+    CheckSameLabels({&a, &s});
+    FAIL() << "labels in another order were accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kMismatch);
+    EXPECT_NE(std::string(e.what()).find("label 0 is 'low', not 'high'"), std::string::npos) << e.what();
+  }
+  // Eval maps data labels by name, so the swapped bundle evaluates the same data.
+  const BundleEval r = EvaluateBundles({s.path()}, Data(), all);
+  EXPECT_EQ(r.predictions.Rows(), 24);
+  for (size_t i = 0; i < r.labels.size(); ++i) {
+    const std::string folder = r.predictions.ids[i].substr(0, r.predictions.ids[i].find('/'));
+    EXPECT_EQ(s.labels()[static_cast<size_t>(r.labels[i])], folder);
+  }
+}
+
+eval::Predictions FourClasses() {
+  eval::Predictions p;
+  p.ids = {"a.wav", "b.wav"};
+  p.classes = {"cat", "dog", "eel", "fox"};
+  p.columns = 4;
+  p.scores = {0.1f, 0.5f, 0.3f, 0.1f,   //
+              0.4f, 0.05f, 0.15f, 0.4f};
+  return p;
+}
+
+TEST(PredictionFormats, FreesoundLinesHoldTheThreeBestLabels) {
+  EXPECT_EQ(FormatFreesound(FourClasses()), "fname,label\na.wav,dog eel cat\nb.wav,cat fox eel\n");
+}
+
+TEST(PredictionFormats, TopKCsvAndJson) {
+  EXPECT_EQ(FormatTopK(FourClasses(), 2, "csv"),
+            "id,label_1,probability_1,label_2,probability_2\n"
+            "a.wav,dog,0.5,eel,0.3\nb.wav,cat,0.4,fox,0.4\n");
+  const auto j = nlohmann::json::parse(FormatTopK(FourClasses(), 1, "json"));
+  EXPECT_EQ(j[1]["id"], "b.wav");
+  EXPECT_EQ(j[1]["top"][0]["label"], "cat");
+  EXPECT_THROW(FormatTopK(FourClasses(), 0, "csv"), Error);
+}
+
+TEST(PredictionFormats, DaconColumnsFollowTheTemplate) {
+  const auto dir = earshot::testing::ScratchDir("dacon_template");
+  const std::string tpl = (dir / "submission.csv").string();
+  WriteFileAtomic(tpl, "id,fox,cat,eel,dog\nb,0,0,0,0\na,0,0,0,0\n");
+  EXPECT_EQ(FormatDacon(FourClasses(), tpl),
+            "id,fox,cat,eel,dog\nb,0.4,0.4,0.15,0.05\na,0.1,0.1,0.3,0.5\n");
+  WriteFileAtomic(tpl, "id,fox,cat,eel,gnu\na,0,0,0,0\n");
+  try {
+    FormatDacon(FourClasses(), tpl);
+    FAIL() << "an unknown template class was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'gnu'"), std::string::npos) << e.what();
+  }
+  WriteFileAtomic(tpl, "id,fox,cat,eel,dog\nz,0,0,0,0\n");
+  EXPECT_THROW(FormatDacon(FourClasses(), tpl), Error);
+  fs::remove_all(dir);
+}
+
+TEST(PredictionFormats, NpyWithIdsBesideIt) {
+  const auto dir = earshot::testing::ScratchDir("npy_ids");
+  const std::string npy = (dir / "test_pred.npy").string();
+  EXPECT_EQ(WriteNpyWithIds(npy, FourClasses()), (dir / "test_pred.ids.txt").string());
+  EXPECT_EQ(ReadFile((dir / "test_pred.ids.txt").string()), "a.wav\nb.wav\n");
+  const eval::Predictions back = eval::ReadPredictions(npy, {});
+  EXPECT_EQ(back.columns, 4);
+  EXPECT_EQ(back.scores, FourClasses().scores);
+  fs::remove_all(dir);
+}
+
+// stdout, and stderr too unless `quiet`.
+std::string RunCli(const std::string& args, int* status, bool quiet = false) {
+  const std::string cmd = std::string(EARSHOT_BINARY) + " " + args + (quiet ? " 2>/dev/null" : " 2>&1");
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
+  *status = pclose(pipe);
+  return out;
+}
+
+TEST_F(EvalPredictTest, CommandLineEvalAndPredict) {
+  int status = 0;
+  const std::string json = RunCli("eval " + BundlePath(1) + " " + Data() + " --split all", &status, true);
+  ASSERT_EQ(status, 0) << json;
+  const auto j = nlohmann::json::parse(json);
+  BundleEvalOptions all;
+  all.split = "all";
+  const BundleEval r = EvaluateBundles({BundlePath(1)}, Data(), all);
+  EXPECT_EQ(j.at("clips").get<int>(), 24);
+  EXPECT_NEAR(j.at("accuracy").get<double>(), *r.report.accuracy, 1e-12);
+
+  const std::string clips = Data() + "/high";
+  const std::string fs_out = RunCli("predict " + BundlePath(1) + " " + BundlePath(2) + " " + clips +
+                                        " --format freesound --combine geometric",
+                                    &status);
+  ASSERT_EQ(status, 0) << fs_out;
+  std::istringstream lines(fs_out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "fname,label");
+  std::getline(lines, line);
+  ASSERT_EQ(line.rfind("c0_nohash_0.wav,", 0), 0u) << line;
+  std::string three = line.substr(line.find(',') + 1);
+  std::sort(three.begin(), three.end());
+  std::string want = "high low mid";
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(three, want) << line;
+
+  const std::string bad = RunCli("predict " + BundlePath(1) + " " + clips + " --format dacon", &status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(bad.find("--template"), std::string::npos) << bad;
+  const std::string missing = RunCli("eval " + (*dir_ / "none.bundle").string() + " " + Data(), &status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(missing.find("error: "), std::string::npos) << missing;
+}
+
+}  // namespace
+}  // namespace earshot
