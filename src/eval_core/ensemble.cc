@@ -69,9 +69,9 @@ void CheckCompatible(const std::vector<Predictions>& inputs) {
 }  // namespace
 
 EnsembleMethod ParseEnsembleMethod(const std::string& name, const std::string& option) {
-  if (name == "arithmetic") return EnsembleMethod::kArithmetic;
+  if (name == "mean" || name == "arithmetic") return EnsembleMethod::kArithmetic;
   if (name == "geometric") return EnsembleMethod::kGeometric;
-  ThrowOption(option + " should be one of arithmetic | geometric. Given: '" + name + "'");
+  ThrowOption(option + " should be one of mean (arithmetic) | geometric. Given: '" + name + "'");
 }
 
 Predictions Combine(const std::vector<Predictions>& inputs, const EnsembleOptions& options) {

@@ -78,13 +78,13 @@ std::string NowIso() {
 
 // The metric names an epoch of this run reports, for checking monitors
 // before training starts.
-std::vector<std::string> MetricNames(const RecipeOptions& r, bool has_validation) {
+std::vector<std::string> MetricNames(const RecipeOptions& r, bool has_validation, int classes) {
   std::vector<std::string> names{"loss", "lr"};
   if (r.task == "single_label") names.push_back("accuracy");
   if (has_validation) {
     names.push_back("val_loss");
     names.push_back("val_accuracy");
-    if (r.task == "single_label") names.push_back("val_map3");
+    if (r.task == "single_label" && classes >= 3) names.push_back("val_map3");
     if (r.task == "soft_label") names.push_back("val_kl");
   }
   return names;
@@ -95,7 +95,7 @@ void AddValidationMetrics(const RecipeOptions& r, const ModelOutputs& o,
   m["val_loss"] = o.loss;
   if (r.task == "single_label") {
     m["val_accuracy"] = eval::Accuracy(o.probabilities, o.classes, o.labels);
-    m["val_map3"] = eval::MapAtK(o.probabilities, o.classes, o.labels, 3);
+    if (o.classes >= 3) m["val_map3"] = eval::MapAtK(o.probabilities, o.classes, o.labels, 3);
   } else {
     // Agreement of the largest predicted and target shares.
     std::vector<int> target_top = eval::Argmax(o.targets, o.classes);
@@ -309,7 +309,7 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   optimizer_ = MakeOptimizer(r_.train.optimizer, model_->parameters());
   schedule_ = std::make_unique<LrSchedule>(r_.train.schedule, r_.train.optimizer.LearningRate(),
                                            r_.train.epochs);
-  const auto names = MetricNames(r_, static_cast<bool>(val));
+  const auto names = MetricNames(r_, static_cast<bool>(val), classes);
   if (r_.train.early_stopping.enabled) {
     CheckMonitor(r_.train.early_stopping.monitor, names, "train.early_stopping.monitor");
   }

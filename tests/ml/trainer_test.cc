@@ -11,6 +11,7 @@
 
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
+#include "earshot/eval/ensemble.h"
 #include "earshot/inference/bundle.h"
 #include "earshot/models/zoo.h"
 #include "earshot/training/trainer.h"
@@ -161,6 +162,31 @@ TEST(Trainer, UnknownMonitorIsAnErrorBeforeTheFirstEpoch) {
     EXPECT_NE(what.find("val_accuracy"), std::string::npos) << what;  // lists what exists
   }
   EXPECT_FALSE(FileExists(out + "/model/log.csv"));
+}
+
+TEST(Trainer, SeedsOnTwoClassesAreAveragedOnTheTestClips) {
+  const fs::path root = MakeToneSet("trainer_seeds");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.data.keep = {"low", "high"};  // two classes: no MAP@3
+  r.data.test_fraction = 0.25;
+  r.train.epochs = 2;
+  r.train.seeds = 2;
+  const TrainSummary s = TrainRecipe(r, out, false);
+  ASSERT_EQ(s.models.size(), 2u);
+  EXPECT_EQ(s.models[0].dir, out + "/seed-0");
+  EXPECT_EQ(s.models.back().best_metrics.count("val_map3"), 0u);
+  ASSERT_FALSE(s.ensemble_test_metrics_json.empty());
+  // The ensemble's scores are the mean of the two models' test scores.
+  const auto a = eval::ReadPredictions(out + "/seed-0/predictions_test.csv", {"high", "low"});
+  const auto b = eval::ReadPredictions(out + "/seed-1/predictions_test.csv", {"high", "low"});
+  const auto e = eval::ReadPredictions(out + "/ensemble/predictions_test.csv", {"high", "low"});
+  ASSERT_EQ(e.scores.size(), a.scores.size());
+  ASSERT_EQ(e.ids, a.ids);
+  for (size_t i = 0; i < e.scores.size(); ++i) {
+    EXPECT_NEAR(e.scores[i], 0.5f * (a.scores[i] + b.scores[i]), 1e-5f);
+  }
 }
 
 TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
