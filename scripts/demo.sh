@@ -18,7 +18,6 @@ fi
 rm -rf "$run"
 build/earshot train configs/kws-dscnn.toml --set data.root="$data" --out "$run"
 build/earshot eval "$run/model/best.bundle" "$data" --split test --out "$run/eval" > /dev/null
-build/earshot report "$run"
 accuracy=$(grep -m1 '"accuracy"' "$run/model/metrics_test.json" | tr -dc '0-9.')
 echo
 echo "test accuracy on speakers never seen in training: $accuracy"

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "earshot/report/run_report.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -16,6 +17,7 @@ struct TrainArgs {
   std::string out;
   std::string resume;
   bool print = false;
+  bool report = true;
 };
 
 void Run(const TrainArgs& a) {
@@ -42,6 +44,14 @@ void Run(const TrainArgs& a) {
               << ")\n";
   }
   std::cout << "run: " << out << " (summary.json, log.csv, curves_*.png, metrics_*.json)\n";
+  if (a.report) {
+    // The page is a view of the run: a failure to draw it leaves the run intact.
+    try {
+      std::cout << "report: " << report::WriteRunReport(out, report::ReportOptions{}) << "\n";
+    } catch (const Error& e) {
+      std::cerr << "warning: no report: " << e.what() << "\n";
+    }
+  }
 }
 
 }  // namespace
@@ -57,6 +67,7 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--out", args->out, "run directory (default runs/<recipe name>)");
   cmd->add_option("--resume", args->resume, "continue the run in this directory from its last completed epoch");
   cmd->add_flag("--print-recipe", args->print, "print the resolved recipe and exit");
+  cmd->add_flag("!--no-report", args->report, "do not write RUN/report.html at the end");
   cmd->callback([args] { Run(*args); });
 }
 

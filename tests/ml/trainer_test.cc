@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -187,6 +188,28 @@ TEST(Trainer, SeedsOnTwoClassesAreAveragedOnTheTestClips) {
   for (size_t i = 0; i < e.scores.size(); ++i) {
     EXPECT_NEAR(e.scores[i], 0.5f * (a.scores[i] + b.scores[i]), 1e-5f);
   }
+}
+
+TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
+  const fs::path root = MakeToneSet("train_command");
+  const fs::path dir = root.parent_path();
+  RecipeOptions r = TinyRecipe(root);
+  r.name = "tones-cli";
+  r.train.epochs = 2;
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  const std::string run = (dir / "run").string();
+  fs::remove_all(run);
+  const std::string cmd = std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
+                          " --set train.epochs=3 --out " + run + " > " + (dir / "out.txt").string() +
+                          " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile((dir / "out.txt").string());
+  const std::string out = ReadFile((dir / "out.txt").string());
+  EXPECT_NE(out.find("report: " + run + "/report.html"), std::string::npos) << out;
+  const std::string page = ReadFile(run + "/report.html");
+  EXPECT_NE(page.find("tones-cli"), std::string::npos);
+  // --set reached the run: three epochs in the log.
+  const std::string log = ReadFile(run + "/model/log.csv");
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4);
 }
 
 TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
