@@ -8,6 +8,8 @@
 #include "commands.h"
 #include "earshot/audio/decode.h"
 #include "earshot/features/frontend.h"
+#include "earshot/plots/charts.h"
+#include "earshot/util/files.h"
 #include "earshot/util/npy.h"
 
 namespace earshot::cli {
@@ -19,8 +21,26 @@ struct FeaturesArgs {
   std::vector<std::string> sets;
   bool json = false;
   std::string npy;
+  std::string plots;
   bool show_options = false;
 };
+
+// waveform.png (with a zoom on the first 500 samples, as seed 003 shows
+// it) and, for spectrogram/mel/MFCC, the first channel as an image.
+void DrawPlots(const FeaturesArgs& a, const FrontEndOptions& o, const std::vector<float>& samples,
+               const std::vector<int64_t>& shape, const std::vector<float>& f) {
+  MakeDirs(a.plots);
+  const std::string name = a.file.substr(a.file.find_last_of('/') + 1);
+  plots::Waveform(a.plots + "/waveform.png", name, samples, o.sample_rate, 500);
+  std::cerr << "wrote " << a.plots << "/waveform.png\n";
+  if (o.feature == "waveform") return;
+  const int rows = static_cast<int>(shape[1]), cols = static_cast<int>(shape[2]);
+  const std::vector<float> first(f.begin(), f.begin() + static_cast<int64_t>(rows) * cols);
+  const std::string y_label = o.feature == "mfcc" ? "coefficient" : o.feature == "mel" ? "mel band" : "frequency bin";
+  plots::FeatureImage(a.plots + "/" + o.feature + ".png", name + ": " + o.feature + " (" + o.scale + ")",
+                      y_label, first, rows, cols, static_cast<double>(o.hop_length) / o.sample_rate);
+  std::cerr << "wrote " << a.plots << "/" << o.feature << ".png\n";
+}
 
 void Run(const FeaturesArgs& a) {
   FrontEndOptions options;
@@ -31,6 +51,7 @@ void Run(const FeaturesArgs& a) {
   std::vector<float> samples = DecodeFile(a.file, options.sample_rate, &info);
   std::vector<int64_t> shape = fe.OutputShape(static_cast<int64_t>(samples.size()));
   std::vector<float> f = fe.Compute(samples);
+  if (!a.plots.empty()) DrawPlots(a, options, samples, shape, f);
   if (!a.npy.empty()) {
     WriteNpy(a.npy, shape, f.data());
     std::cerr << "wrote " << a.npy << "\n";
@@ -76,6 +97,7 @@ void AddFeaturesCommand(CLI::App& app) {
   auto* json = cmd->add_flag("--json", args->json, "JSON with shape, options and data");
   cmd->add_option("--npy", args->npy, "write the features to this .npy file")->excludes(json);
   cmd->add_flag("--show-options", args->show_options, "print every front-end option used");
+  cmd->add_option("--plots", args->plots, "write waveform.png and the feature image into this folder");
   cmd->callback([args] { Run(*args); });
 }
 
