@@ -18,6 +18,7 @@ struct TrainArgs {
   std::string resume;
   bool print = false;
   bool report = true;
+  std::string on_bad_file;
 };
 
 void Run(const TrainArgs& a) {
@@ -30,7 +31,9 @@ void Run(const TrainArgs& a) {
     out = a.resume;
   }
   if (path.empty()) ThrowOption("give a RECIPE (configs/*.toml) or --resume RUN");
-  RecipeOptions recipe = LoadRecipe(path, a.sets);
+  std::vector<std::string> sets = a.sets;
+  if (!a.on_bad_file.empty()) sets.push_back("store.on_bad_file=" + a.on_bad_file);
+  RecipeOptions recipe = LoadRecipe(path, sets);
   if (a.print) {
     std::cout << ToToml(recipe);
     return;
@@ -68,6 +71,9 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--resume", args->resume, "continue the run in this directory from its last completed epoch");
   cmd->add_flag("--print-recipe", args->print, "print the resolved recipe and exit");
   cmd->add_flag("!--no-report", args->report, "do not write RUN/report.html at the end");
+  cmd->add_option("--on-bad-file", args->on_bad_file,
+                  "skip (default: skip and report; fail above store.max_bad_fraction) | fail; "
+                  "the same as --set store.on_bad_file=...");
   cmd->callback([args] { Run(*args); });
 }
 

@@ -212,6 +212,23 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4);
 }
 
+TEST(TrainCommand, OnBadFileFailNamesTheFileAndTrainsNothing) {
+  const fs::path root = MakeToneSet("train_command_bad");
+  const fs::path dir = root.parent_path();
+  WriteFileAtomic((root / "low" / "ffffffff_nohash_0.wav").string(), "not audio");
+  RecipeOptions r = TinyRecipe(root);
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  const std::string run = (dir / "run").string();
+  fs::remove_all(run);
+  const std::string log = (dir / "out.txt").string();
+  const std::string cmd = std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
+                          " --on-bad-file fail --out " + run + " > " + log + " 2>&1";
+  EXPECT_NE(std::system(cmd.c_str()), 0);
+  EXPECT_NE(ReadFile(log).find("ffffffff_nohash_0.wav: not a sound file"), std::string::npos)
+      << ReadFile(log);
+  EXPECT_FALSE(FileExists(run + "/model/log.csv"));
+}
+
 TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
   const fs::path dir = testing::ScratchDir("bundle_bad");
   const std::string junk = (dir / "junk.bundle").string();
