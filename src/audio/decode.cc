@@ -1,7 +1,6 @@
 #include "earshot/audio/decode.h"
 
 #include <sndfile.h>
-#include <soxr.h>
 
 #include <cmath>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <vector>
 #include <sys/stat.h>
 
+#include "earshot/audio/resampler.h"
 #include "earshot/util/error.h"
 
 namespace earshot {
@@ -201,26 +201,6 @@ std::vector<float> DecodeMemory(const void* data, size_t size, const std::string
   SndfilePtr file(sf_open_virtual(&io, SFM_READ, &sf, &mem));
   if (!file) ThrowNotSound(name);
   return Finish(file.get(), sf, name, target_rate, info);
-}
-
-std::vector<float> Resample(const std::vector<float>& samples, int from_rate, int to_rate) {
-  if (from_rate <= 0 || to_rate <= 0) {
-    ThrowOption("Resample: rates must be > 0. Given: " + std::to_string(from_rate) + " -> " +
-                std::to_string(to_rate));
-  }
-  if (from_rate == to_rate || samples.empty()) return samples;
-  const double ratio = static_cast<double>(to_rate) / from_rate;
-  const size_t out_len = static_cast<size_t>(std::llround(samples.size() * ratio));
-  std::vector<float> out(out_len);
-  soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-  soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
-  size_t done = 0;
-  soxr_error_t err = soxr_oneshot(from_rate, to_rate, 1, samples.data(), samples.size(),
-                                  nullptr, out.data(), out_len, &done, &io, &q, nullptr);
-  if (err) ThrowBadData(std::string("soxr failed: ") + err);
-  out.resize(done);
-  out.resize(out_len, 0.f);
-  return out;
 }
 
 void WriteWav(const std::string& path, const std::vector<float>& samples, int sample_rate,

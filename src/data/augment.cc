@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 
-#include "earshot/audio/decode.h"
+#include "earshot/audio/resampler.h"
 
 namespace earshot {
 
@@ -54,8 +56,22 @@ double ApplyGain(float* x, int64_t n, double db_min, double db_max, ExampleRng& 
 std::vector<float> ChangeSpeed(const float* x, int64_t n, double factor, int sample_rate) {
   // Reading the clip as if recorded at factor x rate and resampling back to
   // the rate plays it factor times faster: tempo and pitch change together.
-  const int from = static_cast<int>(std::lround(sample_rate * factor));
-  return Resample(std::vector<float>(x, x + n), from, sample_rate);
+  // The source rate is rounded to steps of sample_rate / 160 (100 Hz at
+  // 16 kHz), so that each worker designs a few dozen soxr filters once
+  // instead of one per clip, which cost more than the clip's features.
+  const int step = std::max(1, sample_rate / 160);
+  const int from = std::max(step, static_cast<int>(std::lround(sample_rate * factor / step)) * step);
+  if (from == sample_rate) return std::vector<float>(x, x + n);
+  thread_local std::map<std::pair<int, int>, std::unique_ptr<Resampler>> cache;
+  auto& r = cache[{from, sample_rate}];
+  if (!r) {
+    if (cache.size() > 256) {  // an unusual range of factors: start over
+      cache.clear();
+      return ChangeSpeed(x, n, factor, sample_rate);
+    }
+    r = std::make_unique<Resampler>(from, sample_rate);
+  }
+  return r->Process(x, n);
 }
 
 void SpecAugmentMasks(float* features, int64_t channels, int64_t bins, int64_t frames,

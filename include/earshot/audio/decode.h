@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "earshot/audio/resampler.h"  // Resample
+
 namespace earshot {
 
 // What the file said about itself, before mixing and resampling.
@@ -37,10 +39,6 @@ std::vector<float> DecodeFile(const std::string& path, int target_rate = 0,
 // `name` is used in error messages.
 std::vector<float> DecodeMemory(const void* data, size_t size, const std::string& name,
                                 int target_rate = 0, AudioInfo* info = nullptr);
-
-// Resamples mono samples with soxr, high quality. Returns the input when the
-// rates are equal.
-std::vector<float> Resample(const std::vector<float>& samples, int from_rate, int to_rate);
 
 // Writes mono float samples as 16-bit PCM WAV (or float WAV when
 // `float_samples`), for demo data and tests.

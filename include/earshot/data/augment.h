@@ -32,8 +32,9 @@ int64_t TimeShift(float* x, int64_t n, int64_t max_shift, ExampleRng& rng);
 // Scales by a gain uniform in [db_min, db_max] dB. Returns the gain in dB.
 double ApplyGain(float* x, int64_t n, double db_min, double db_max, ExampleRng& rng);
 
-// Plays the clip `factor` times faster (length n / factor), by resampling
-// with soxr.
+// Plays the clip about `factor` times faster (length about n / factor), by
+// resampling with soxr; the factor is rounded to steps of 1/160 so that a
+// worker reuses a few resampling filters.
 std::vector<float> ChangeSpeed(const float* x, int64_t n, double factor, int sample_rate);
 
 // SpecAugment on one example of `channels` x `bins` x `frames` values: the
