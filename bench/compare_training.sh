@@ -32,8 +32,10 @@ fi
 echo "data $DATA, $EPOCHS epochs, $THREADS compute threads, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-(unset)}, load $(cut -d' ' -f1-3 /proc/loadavg)"
 RUN=$WORK/run
 rm -rf "$RUN"
+# The Python side computes 10 MFCC x 49 frames: pin earshot to the same.
 "$BIN" train configs/kws-dscnn.toml --set "data.root=$DATA" --set "train.epochs=$EPOCHS" \
-  --set "train.threads=$THREADS" --out "$RUN" 2>"$WORK/earshot.log"
+  --set "train.threads=$THREADS" --set features.feature=mfcc --set features.n_mfcc=10 \
+  --set train.loss.label_smoothing=0 --no-report --out "$RUN" 2>"$WORK/earshot.log"
 grep -E "parameters|training clips/s" <(tr '\r' '\n' <"$WORK/earshot.log") | sed 's/^/earshot: /'
 E=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$RUN/summary.json")
 
