@@ -98,8 +98,11 @@ Spectrogram::Spectrogram(int n_fft, int win_length, int hop_length,
   std::unique_ptr<float, FftwFree> in(fftwf_alloc_real(static_cast<size_t>(n_fft)));
   std::unique_ptr<fftwf_complex, FftwFree> out(fftwf_alloc_complex(static_cast<size_t>(Bins())));
   std::lock_guard<std::mutex> lock(PlannerMutex());
+  // FFTW_ESTIMATE, not FFTW_MEASURE: a measured plan depends on timings, so
+  // two processes could round differently, and the same seed would no
+  // longer give the same features, batches and metrics.
   plan_->plan = fftwf_plan_dft_r2c_1d(n_fft, in.get(), out.get(),
-                                      FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+                                      FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
   if (!plan_->plan) ThrowOption("FFTW could not plan an FFT of size " + std::to_string(n_fft));
 }
 
