@@ -1,16 +1,17 @@
 #!/bin/bash
 # Training throughput, earshot against PyTorch + torchaudio, in one run:
-# `earshot train configs/kws-dscnn.toml` for E epochs, then
-# bench/pytorch_train_kws.py on the same training clips (the run's
-# split.csv) for E epochs after a warm-up epoch; prints both clips/s and the
-# ratio.
+# `earshot train configs/kws-dscnn.toml` for a warm-up epoch and E epochs,
+# then bench/pytorch_train_kws.py on the same training clips (the run's
+# split.csv) for a warm-up epoch and E epochs; prints both clips/s over the
+# E epochs after the warm-up (earshot's from summary.json's per-epoch
+# figures) and the ratio.
 #
 #   bench/compare_training.sh [EARSHOT_BINARY] [DATA_DIR]
 #     EARSHOT_BINARY  default build/earshot
 #     DATA_DIR        a Speech Commands-layout set; default: synthesised into
 #                     $WORK/keywords (earshot synth keywords --speakers $SPEAKERS)
 #   environment: EPOCHS (3), SPEAKERS (40), THREADS (train.threads and
-#     torch.set_num_threads; default: the recipe's 2), WORK (a temp dir),
+#     torch.set_num_threads; default: the recipe's 1), WORK (a temp dir),
 #     OMP_WAIT_POLICY (passed to both sides; see docs/benchmarks.md),
 #     EARSHOT_BENCH_PROFILE=1 (the Python side splits batch wait / model step)
 set -euo pipefail
@@ -19,7 +20,7 @@ BIN=${1:-build/earshot}
 DATA=${2:-}
 EPOCHS=${EPOCHS:-3}
 SPEAKERS=${SPEAKERS:-40}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-1}
 WORK=${WORK:-$(mktemp -d /tmp/earshot_train_bench.XXXXXX)}
 PY=/usr/bin/python3
 mkdir -p "$WORK"
@@ -33,11 +34,21 @@ echo "data $DATA, $EPOCHS epochs, $THREADS compute threads, OMP_WAIT_POLICY=${OM
 RUN=$WORK/run
 rm -rf "$RUN"
 # The Python side computes 10 MFCC x 49 frames: pin earshot to the same.
-"$BIN" train configs/kws-dscnn.toml --set "data.root=$DATA" --set "train.epochs=$EPOCHS" \
+"$BIN" train configs/kws-dscnn.toml --set "data.root=$DATA" --set "train.epochs=$((EPOCHS + 1))" \
   --set "train.threads=$THREADS" --set features.feature=mfcc --set features.n_mfcc=10 \
   --set train.loss.label_smoothing=0 --no-report --out "$RUN" 2>"$WORK/earshot.log"
 grep -E "parameters|training clips/s" <(tr '\r' '\n' <"$WORK/earshot.log") | sed 's/^/earshot: /'
-E=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$RUN/summary.json")
+# Clips per second over the epochs after the first: the same clips each
+# epoch, so the harmonic mean of the epochs' rates.
+E=$($PY - "$RUN/summary.json" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+rates = s["models"][0]["train_clips_per_second_by_epoch"]
+print(f"earshot: epochs {', '.join(f'{r:.1f}' for r in rates)} clips/s "
+      f"(all epochs {s['train_clips_per_second']:.1f})", file=sys.stderr)
+print(len(rates[1:]) / sum(1 / r for r in rates[1:]))
+EOF
+)
 
 $PY bench/pytorch_train_kws.py --data "$DATA" --split "$RUN/model/split.csv" --epochs "$EPOCHS" \
   --threads "$THREADS" --json "$WORK/pytorch.json" | sed 's/^/pytorch: /'

@@ -4,9 +4,11 @@
 #include <iostream>
 
 #include "commands.h"
+#include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 
 int main(int argc, char** argv) {
+  earshot::KeepFreedMemoryForReuse();
   CLI::App app{"earshot: train, evaluate and run audio classifiers"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "earshot 0.1.0");

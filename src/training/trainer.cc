@@ -25,6 +25,7 @@
 #include "earshot/training/loss.h"
 #include "earshot/training/optimizer.h"
 #include "earshot/training/schedule.h"
+#include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/progress.h"
@@ -183,6 +184,7 @@ class ModelTrainer {
   std::unique_ptr<EarlyStopping> stop_;
   std::unique_ptr<MetricMonitor> best_;
   EpochLog log_;
+  std::vector<double> epoch_rates_;  // training clips per second, per epoch run here
 };
 
 BundleInfo ModelTrainer::Info(int epoch, const std::map<std::string, double>& metrics) const {
@@ -365,8 +367,10 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
       ++step;
       bar.Update(step, "loss " + std::to_string(loss_sum / static_cast<double>(seen)).substr(0, 6));
     }
-    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    train_seconds += seconds;
     train_examples += seen;
+    epoch_rates_.push_back(seconds > 0 ? static_cast<double>(seen) / seconds : 0.0);
     std::map<std::string, double> m;
     m["loss"] = seen ? loss_sum / static_cast<double>(seen) : 0.0;
     if (r_.task == "single_label") m["accuracy"] = seen ? static_cast<double>(correct) / seen : 0.0;
@@ -390,6 +394,7 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   ModelRunSummary summary;
   summary.dir = dir_;
   summary.epochs_run = log_.NumEpochs();
+  summary.epoch_clips_per_second = epoch_rates_;
   summary.best_epoch = best_->best_epoch();
   if (summary.best_epoch >= 0 && summary.best_epoch < log_.NumEpochs()) {
     summary.best_metrics = log_.Row(summary.best_epoch);
@@ -417,6 +422,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   }
   WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
   torch::set_num_threads(recipe.train.threads);
+  KeepFreedMemoryForReuse();
 
   Dataset ds = ReadDataset(recipe.data);
   for (const auto& note : ds.notes) std::cerr << "data: " << note << "\n";
@@ -468,6 +474,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
     jm["epochs_run"] = m.epochs_run;
     jm["best_epoch"] = m.best_epoch + 1;
     jm["best_metrics"] = m.best_metrics;
+    jm["train_clips_per_second_by_epoch"] = m.epoch_clips_per_second;
     if (!m.test_metrics_json.empty()) jm["test"] = json::parse(m.test_metrics_json);
     models.push_back(jm);
   }

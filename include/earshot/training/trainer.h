@@ -27,6 +27,9 @@ struct ModelRunSummary {
   std::map<std::string, double> best_metrics;  // the epoch log row of best_epoch
   std::string validation_metrics_json;       // with the exported weights; "" if no validation clips
   std::string test_metrics_json;             // "" if no test clips
+  // Clips per second of the training loop of each epoch this process ran (a
+  // resumed run lists its own epochs only); the first includes warm-up.
+  std::vector<double> epoch_clips_per_second;
 };
 
 struct TrainSummary {
