@@ -12,6 +12,7 @@
 // frequency), channel dropout, and ReLU(x + f2 + f1) with f1 broadcast over
 // frequency. The first block of a stage changes channels (1x1 conv, BN,
 // ReLU first) and drops the identity term.
+#include "batch_norm_relu.h"
 #include "layers.h"
 
 #include "earshot/util/error.h"
@@ -48,7 +49,7 @@ class BcResBlockImpl : public torch::nn::Module {
       pre_ = register_module(
           "pre", torch::nn::Sequential(
                      torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 1).bias(false)),
-                     torch::nn::BatchNorm2d(out), torch::nn::ReLU()));
+                     BatchNormRelu2d(out)));
     }
     freq_ = register_module(
         "freq", torch::nn::Sequential(
@@ -102,7 +103,7 @@ class BcResNetImpl : public Classifier {
                                           .stride({2, 1})
                                           .padding(2)
                                           .bias(false)),
-                    torch::nn::BatchNorm2d(16 * w), torch::nn::ReLU()));
+                    BatchNormRelu2d(16 * w)));
     int64_t in = 16 * w;
     for (const auto& s : kStages) {
       for (int64_t i = 0; i < s.blocks; ++i) {
@@ -118,7 +119,7 @@ class BcResNetImpl : public Classifier {
                     torch::nn::Conv2d(
                         torch::nn::Conv2dOptions(in, in, 5).padding({0, 2}).groups(in).bias(false)),
                     torch::nn::Conv2d(torch::nn::Conv2dOptions(in, 32 * w, 1).bias(false)),
-                    torch::nn::BatchNorm2d(32 * w), torch::nn::ReLU()));
+                    BatchNormRelu2d(32 * w)));
     out_ = register_module("out", torch::nn::Linear(32 * w, num_classes));
   }
 

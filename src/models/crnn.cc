@@ -4,6 +4,7 @@
 // a bidirectional GRU, its outputs averaged over time, dropout (0.3), Dense.
 // Pooling time only twice keeps a frame every 40 ms at a 10 ms hop for the
 // GRU.
+#include "batch_norm_relu.h"
 #include "layers.h"
 
 namespace earshot {
@@ -28,8 +29,7 @@ class CrnnImpl : public Classifier {
     for (const auto& s : kConvStages) {
       convs_->push_back(torch::nn::Conv2d(
           torch::nn::Conv2dOptions(in, s.channels, 3).padding(1).bias(false)));
-      convs_->push_back(torch::nn::BatchNorm2d(s.channels));
-      convs_->push_back(torch::nn::ReLU());
+      convs_->push_back(BatchNormRelu2d(s.channels));
       convs_->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions({2, s.time_pool})));
       in = s.channels;
     }

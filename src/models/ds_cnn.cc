@@ -5,6 +5,7 @@
 // one Dense layer. S: 64 channels, 4 blocks; M: 172, 4; L: 276, 5. Convs
 // before a BatchNorm carry no bias, as in the paper's implementation. No
 // dropout unless ModelOptions::dropout sets one (before the Dense layer).
+#include "batch_norm_relu.h"
 #include "layers.h"
 
 namespace earshot {
@@ -17,21 +18,21 @@ class DsBlockImpl : public torch::nn::Module {
       : depthwise_(register_module(
             "depthwise",
             torch::nn::Conv2d(torch::nn::Conv2dOptions(c, c, 3).padding(1).groups(c).bias(false)))),
-        depthwise_norm_(register_module("depthwise_norm", torch::nn::BatchNorm2d(c))),
+        depthwise_norm_(register_module("depthwise_norm", BatchNormRelu2d(c))),
         pointwise_(register_module(
             "pointwise", torch::nn::Conv2d(torch::nn::Conv2dOptions(c, c, 1).bias(false)))),
-        pointwise_norm_(register_module("pointwise_norm", torch::nn::BatchNorm2d(c))) {}
+        pointwise_norm_(register_module("pointwise_norm", BatchNormRelu2d(c))) {}
 
   torch::Tensor forward(torch::Tensor x) {
-    x = torch::relu(depthwise_norm_(depthwise_(x)));
-    return torch::relu(pointwise_norm_(pointwise_(x)));
+    x = depthwise_norm_(depthwise_(x));
+    return pointwise_norm_(pointwise_(x));
   }
 
  private:
   torch::nn::Conv2d depthwise_;
-  torch::nn::BatchNorm2d depthwise_norm_;
+  BatchNormRelu2d depthwise_norm_;
   torch::nn::Conv2d pointwise_;
-  torch::nn::BatchNorm2d pointwise_norm_;
+  BatchNormRelu2d pointwise_norm_;
 };
 TORCH_MODULE(DsBlock);
 
@@ -44,7 +45,7 @@ class DsCnnImpl : public Classifier {
                                                           shape[0], channels, {kKernel[0], kKernel[1]})
                                                           .stride(2)
                                                           .bias(false)));
-    norm_ = register_module("norm", torch::nn::BatchNorm2d(channels));
+    norm_ = register_module("norm", BatchNormRelu2d(channels));
     for (int i = 0; i < blocks; ++i) {
       blocks_.push_back(register_module("block" + std::to_string(i + 1), DsBlock(channels)));
     }
@@ -53,7 +54,7 @@ class DsCnnImpl : public Classifier {
   }
 
   torch::Tensor forward(torch::Tensor x) override {
-    x = torch::relu(norm_(conv_(TfSamePad2d(x, {kKernel[0], kKernel[1]}, {2, 2}))));
+    x = norm_(conv_(TfSamePad2d(x, {kKernel[0], kKernel[1]}, {2, 2})));
     for (auto& block : blocks_) x = block(x);
     return out_(dropout_(x.mean({2, 3})));
   }
@@ -62,7 +63,7 @@ class DsCnnImpl : public Classifier {
   // 4 frequency bins x 10 frames: the paper's 10x4 in our [F, T] order.
   static constexpr int64_t kKernel[2] = {4, 10};
   torch::nn::Conv2d conv_{nullptr};
-  torch::nn::BatchNorm2d norm_{nullptr};
+  BatchNormRelu2d norm_{nullptr};
   std::vector<DsBlock> blocks_;
   torch::nn::Dropout dropout_{nullptr};
   torch::nn::Linear out_{nullptr};

@@ -12,6 +12,7 @@
 //   (librosa's hop 512 over 2 s = 173 frames): 40 x 173 pools to 2 x 10, the
 //   Dense has 640 x 64 + 64 weights and the total is 168,361. At 16 kHz
 //   (63 frames, 2 x 3 after pooling) the same layers hold 139,689.
+#include "batch_norm_relu.h"
 #include "layers.h"
 
 namespace earshot {
@@ -91,8 +92,7 @@ std::shared_ptr<Classifier> BuildSeed003MfccCnn(const ModelOptions&, const Shape
     // extra row/column of padding at the end (1 + 2 rows, 4 + 5 columns).
     net->push_back(torch::nn::ZeroPad2d(torch::nn::ZeroPad2dOptions({4, 5, 1, 2})));
     net->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 32, {4, 10})));
-    net->push_back(torch::nn::BatchNorm2d(KerasBatchNorm2d(32)));
-    net->push_back(torch::nn::ReLU());
+    net->push_back(BatchNormRelu2d(KerasBatchNorm2d(32)));
     net->push_back(torch::nn::MaxPool2d(2));
     channels = 32;
   }

@@ -11,6 +11,7 @@
 
 #include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
+#include "models/batch_norm_relu.h"
 
 namespace earshot {
 namespace {
@@ -276,12 +277,15 @@ TEST(ZooInit, KerasBatchNormSettings) {
   o.name = "seed003_mfcc_cnn";
   auto model = BuildModel(o, {1, 40, 63}, 41);
   int norms = 0;
+  auto check = [&norms](const torch::nn::BatchNormOptions& options) {
+    EXPECT_DOUBLE_EQ(options.momentum().value(), 0.01);
+    EXPECT_DOUBLE_EQ(options.eps(), 1e-3);
+    ++norms;
+  };
   for (const auto& m : model->modules()) {
-    if (auto* bn = m->as<torch::nn::BatchNorm2dImpl>()) {
-      EXPECT_DOUBLE_EQ(bn->options.momentum().value(), 0.01);
-      EXPECT_DOUBLE_EQ(bn->options.eps(), 1e-3);
-      ++norms;
-    }
+    // Plain or fused with the ReLU after it (src/models/batch_norm_relu.h).
+    if (auto* bn = m->as<torch::nn::BatchNorm2dImpl>()) check(bn->options);
+    if (auto* bn = m->as<models::BatchNormRelu2dImpl>()) check(bn->options);
   }
   EXPECT_EQ(norms, 4);
 }
