@@ -3,6 +3,8 @@
 #include <torch/optim/serialize.h>
 #include <torch/torch.h>
 
+#include "per_parameter_step.h"
+
 namespace earshot {
 
 AdadeltaOptions::AdadeltaOptions(double lr) : lr_(lr) {}
@@ -38,38 +40,21 @@ Adadelta::Adadelta(std::vector<torch::Tensor> params, AdadeltaOptions defaults)
                               std::make_unique<AdadeltaOptions>(defaults)) {}
 
 torch::Tensor Adadelta::step(LossClosure closure) {
-  torch::NoGradGuard no_grad;
-  torch::Tensor loss;
-  if (closure) {
-    torch::AutoGradMode enable_grad(true);
-    loss = closure();
-  }
-  for (auto& group : param_groups_) {
-    const auto& o = static_cast<const AdadeltaOptions&>(group.options());
-    for (auto& p : group.params()) {
-      if (!p.grad().defined()) continue;
-      torch::Tensor grad = p.grad();
-      if (o.weight_decay() != 0) grad = grad.add(p, o.weight_decay());
-      // LibTorch keys state by the parameter's TensorImpl; its save/load rely on it.
-      const std::string key = c10::guts::to_string(p.unsafeGetTensorImpl());
-      auto it = state_.find(key);
-      if (it == state_.end()) {
-        auto fresh = std::make_unique<AdadeltaParamState>();
-        fresh->square_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
-        fresh->acc_delta(torch::zeros_like(p, torch::MemoryFormat::Preserve));
-        it = state_.emplace(key, std::move(fresh)).first;
-      }
-      auto& s = static_cast<AdadeltaParamState&>(*it->second);
-      s.step(s.step() + 1);
-      const double rho = o.rho();
-      s.square_avg().mul_(rho).addcmul_(grad, grad, 1.0 - rho);
-      const torch::Tensor update =
-          (s.acc_delta() + o.eps()).sqrt_().div_((s.square_avg() + o.eps()).sqrt_()).mul_(grad);
-      s.acc_delta().mul_(rho).addcmul_(update, update, 1.0 - rho);
-      p.add_(update, -o.lr());
-    }
-  }
-  return loss;
+  return PerParameterStep<AdadeltaOptions, AdadeltaParamState>(
+      *this, closure,
+      [](AdadeltaParamState& s, const torch::Tensor& p) {
+        s.square_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        s.acc_delta(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+      },
+      [](const AdadeltaOptions& o, torch::Tensor& p, const torch::Tensor& grad,
+         AdadeltaParamState& s) {
+        const double rho = o.rho();
+        s.square_avg().mul_(rho).addcmul_(grad, grad, 1.0 - rho);
+        const torch::Tensor update =
+            (s.acc_delta() + o.eps()).sqrt_().div_((s.square_avg() + o.eps()).sqrt_()).mul_(grad);
+        s.acc_delta().mul_(rho).addcmul_(update, update, 1.0 - rho);
+        p.add_(update, -o.lr());
+      });
 }
 
 void Adadelta::save(torch::serialize::OutputArchive& archive) const {

@@ -5,6 +5,8 @@
 #include <torch/optim/serialize.h>
 #include <torch/torch.h>
 
+#include "per_parameter_step.h"
+
 namespace earshot {
 
 NadamOptions::NadamOptions(double lr) : lr_(lr) {}
@@ -46,44 +48,26 @@ Nadam::Nadam(std::vector<torch::Tensor> params, NadamOptions defaults)
                               std::make_unique<NadamOptions>(defaults)) {}
 
 torch::Tensor Nadam::step(LossClosure closure) {
-  torch::NoGradGuard no_grad;
-  torch::Tensor loss;
-  if (closure) {
-    torch::AutoGradMode enable_grad(true);
-    loss = closure();
-  }
-  for (auto& group : param_groups_) {
-    const auto& o = static_cast<const NadamOptions&>(group.options());
-    for (auto& p : group.params()) {
-      if (!p.grad().defined()) continue;
-      torch::Tensor grad = p.grad();
-      if (o.weight_decay() != 0) grad = grad.add(p, o.weight_decay());
-      // LibTorch keys state by the parameter's TensorImpl; its save/load rely on it.
-      const std::string key = c10::guts::to_string(p.unsafeGetTensorImpl());
-      auto it = state_.find(key);
-      if (it == state_.end()) {
-        auto fresh = std::make_unique<NadamParamState>();
-        fresh->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
-        fresh->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
-        it = state_.emplace(key, std::move(fresh)).first;
-      }
-      auto& s = static_cast<NadamParamState&>(*it->second);
-      const int64_t t = s.step() + 1;
-      s.step(t);
-      const double b1 = o.beta1(), b2 = o.beta2();
-      const double mu = b1 * (1.0 - 0.5 * std::pow(0.96, o.momentum_decay() * t));
-      const double mu_next = b1 * (1.0 - 0.5 * std::pow(0.96, o.momentum_decay() * (t + 1)));
-      s.mu_product(s.mu_product() * mu);
-      const double product_next = s.mu_product() * mu_next;
-      s.exp_avg().mul_(b1).add_(grad, 1.0 - b1);
-      s.exp_avg_sq().mul_(b2).addcmul_(grad, grad, 1.0 - b2);
-      const torch::Tensor denom =
-          (s.exp_avg_sq() / (1.0 - std::pow(b2, static_cast<double>(t)))).sqrt_().add_(o.eps());
-      p.addcdiv_(grad, denom, -o.lr() * (1.0 - mu) / (1.0 - s.mu_product()));
-      p.addcdiv_(s.exp_avg(), denom, -o.lr() * mu_next / (1.0 - product_next));
-    }
-  }
-  return loss;
+  return PerParameterStep<NadamOptions, NadamParamState>(
+      *this, closure,
+      [](NadamParamState& s, const torch::Tensor& p) {
+        s.exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        s.exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+      },
+      [](const NadamOptions& o, torch::Tensor& p, const torch::Tensor& grad, NadamParamState& s) {
+        const int64_t t = s.step();
+        const double b1 = o.beta1(), b2 = o.beta2();
+        const double mu = b1 * (1.0 - 0.5 * std::pow(0.96, o.momentum_decay() * t));
+        const double mu_next = b1 * (1.0 - 0.5 * std::pow(0.96, o.momentum_decay() * (t + 1)));
+        s.mu_product(s.mu_product() * mu);
+        const double product_next = s.mu_product() * mu_next;
+        s.exp_avg().mul_(b1).add_(grad, 1.0 - b1);
+        s.exp_avg_sq().mul_(b2).addcmul_(grad, grad, 1.0 - b2);
+        const torch::Tensor denom =
+            (s.exp_avg_sq() / (1.0 - std::pow(b2, static_cast<double>(t)))).sqrt_().add_(o.eps());
+        p.addcdiv_(grad, denom, -o.lr() * (1.0 - mu) / (1.0 - s.mu_product()));
+        p.addcdiv_(s.exp_avg(), denom, -o.lr() * mu_next / (1.0 - product_next));
+      });
 }
 
 void Nadam::save(torch::serialize::OutputArchive& archive) const {
