@@ -90,8 +90,8 @@ void FrontEnd::Compute(const float* samples, int64_t n, float* out) const {
     if (o.feature == "spectrogram") {
       s.Compute(samples, n, dst);
     } else {
-      spec.resize(static_cast<size_t>(s.Bins() * frames));
-      s.ComputeFrames(samples, n, spec.data());
+      spec.resize(static_cast<size_t>(s.GroupedSize(n)));
+      s.ComputeGrouped(samples, n, spec.data());
       if (o.feature == "mel") {
         impl_->mels[c]->Apply(spec.data(), frames, dst);
       } else {

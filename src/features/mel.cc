@@ -4,7 +4,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "earshot/features/spectrogram.h"
 #include "earshot/util/error.h"
+#include "simd.h"
 
 namespace earshot {
 namespace {
@@ -78,46 +80,92 @@ MelFilterbank::MelFilterbank(int n_freqs, int n_mels, int sample_rate, double f_
   }
 }
 
-void MelFilterbank::Apply(const float* spec, int64_t frames, float* out) const {
-  const int n_mels = NumMels();
-  // Four frames at a time: four independent sums per weight keep the adder
-  // busy where one running sum would wait on itself. Each frame's sum is
-  // still taken in bin order, so results do not depend on the grouping.
-  int64_t t = 0;
-  for (; t + 4 <= frames; t += 4) {
-    const float* f0 = spec + t * n_freqs_;
-    const float* f1 = f0 + n_freqs_;
-    const float* f2 = f1 + n_freqs_;
-    const float* f3 = f2 + n_freqs_;
-    for (int m = 0; m < n_mels; ++m) {
-      const Filter& f = filters_[static_cast<size_t>(m)];
-      const float* w = f.weights.data();
-      const int first = f.first_bin, len = static_cast<int>(f.weights.size());
-      float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
-      for (int k = 0; k < len; ++k) {
-        s0 += w[k] * f0[first + k];
-        s1 += w[k] * f1[first + k];
-        s2 += w[k] * f2[first + k];
-        s3 += w[k] * f3[first + k];
+namespace {
+
+using simd::F4;
+using simd::F8;
+using Filter = MelFilterbank::Filter;
+
+constexpr int kGroup = Spectrogram::kGroup;  // frames side by side in the spectrogram
+
+// A vector of V's lanes from the same bin of consecutive groups: one group
+// in an F4, two in an F8.
+template <typename V>
+EARSHOT_INLINE V LoadGroups(const float* bin, int64_t group_floats);
+
+template <>
+EARSHOT_INLINE F4 LoadGroups<F4>(const float* bin, int64_t) {
+  return simd::Load<F4>(bin);
+}
+
+template <>
+EARSHOT_INLINE F8 LoadGroups<F8>(const float* bin, int64_t group_floats) {
+  return simd::Concat(simd::Load<F4>(bin), simd::Load<F4>(bin + group_floats));
+}
+
+// Every filter over G vectors of frames from group first_group: each weight
+// feeds G independent sums, so the adds do not wait on one another. Lane j
+// of sum[i] is one frame, whose sum is taken in bin order, lane by lane:
+// results do not depend on the grouping or the vector width.
+template <typename V, int G>
+EARSHOT_INLINE void SumFilters(const std::vector<Filter>& filters, int n_freqs, const float* spec,
+                               int64_t first_group, int64_t frames, float* out) {
+  constexpr int kLanes = simd::kLanes<V>;
+  const int64_t group_floats = static_cast<int64_t>(n_freqs) * kGroup;
+  const int64_t vector_floats = group_floats * (kLanes / kGroup);
+  const float* first = spec + first_group * group_floats;
+  for (size_t m = 0; m < filters.size(); ++m) {
+    const Filter& f = filters[m];
+    const float* w = f.weights.data();
+    const float* bins = first + static_cast<int64_t>(f.first_bin) * kGroup;
+    const int len = static_cast<int>(f.weights.size());
+    V sum[G];
+    for (int i = 0; i < G; ++i) sum[i] = simd::Splat<V>(0.f);
+    for (int k = 0; k < len; ++k) {
+      const V weight = simd::Splat<V>(w[k]);
+      for (int i = 0; i < G; ++i) {
+        sum[i] += weight * LoadGroups<V>(bins + i * vector_floats + k * kGroup, group_floats);
       }
-      float* dst = out + m * frames + t;
-      dst[0] = s0;
-      dst[1] = s1;
-      dst[2] = s2;
-      dst[3] = s3;
+    }
+    for (int i = 0; i < G; ++i) {
+      const int64_t t = first_group * kGroup + i * kLanes;  // the first frame in sum[i]
+      float* dst = out + static_cast<int64_t>(m) * frames + t;
+      if (t + kLanes <= frames) {
+        simd::Store(dst, sum[i]);
+      } else {
+        for (int64_t j = 0; j < frames - t; ++j) dst[j] = sum[i][j];
+      }
     }
   }
-  for (; t < frames; ++t) {
-    const float* frame = spec + t * n_freqs_;
-    for (int m = 0; m < n_mels; ++m) {
-      const Filter& f = filters_[static_cast<size_t>(m)];
-      const float* w = f.weights.data();
-      const int first = f.first_bin, len = static_cast<int>(f.weights.size());
-      float sum = 0.f;
-      for (int k = 0; k < len; ++k) sum += w[k] * frame[first + k];
-      out[m * frames + t] = sum;
-    }
+}
+
+// Four vectors of frames per pass over the filters while there are that
+// many groups left, then one, then the last group alone.
+template <typename V>
+EARSHOT_INLINE void ApplyFilters(const std::vector<Filter>& filters, int n_freqs,
+                                 const float* spec, int64_t frames, float* out) {
+  constexpr int kGroupsPerVector = simd::kLanes<V> / kGroup;
+  const int64_t groups = (frames + kGroup - 1) / kGroup;
+  int64_t g = 0;
+  for (; g + 4 * kGroupsPerVector <= groups; g += 4 * kGroupsPerVector) {
+    SumFilters<V, 4>(filters, n_freqs, spec, g, frames, out);
   }
+  for (; g + kGroupsPerVector <= groups; g += kGroupsPerVector) {
+    SumFilters<V, 1>(filters, n_freqs, spec, g, frames, out);
+  }
+  for (; g < groups; ++g) SumFilters<F4, 1>(filters, n_freqs, spec, g, frames, out);
+}
+
+EARSHOT_AVX2 void ApplyAvx2(const std::vector<Filter>& filters, int n_freqs, const float* spec,
+                            int64_t frames, float* out) {
+  ApplyFilters<F8>(filters, n_freqs, spec, frames, out);
+}
+
+}  // namespace
+
+void MelFilterbank::Apply(const float* spec, int64_t frames, float* out) const {
+  if (simd::HasAvx2()) return ApplyAvx2(filters_, n_freqs_, spec, frames, out);
+  ApplyFilters<simd::F4>(filters_, n_freqs_, spec, frames, out);
 }
 
 std::vector<float> MelFilterbank::Dense() const {

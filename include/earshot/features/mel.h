@@ -21,17 +21,19 @@ class MelFilterbank {
 
   int NumMels() const { return static_cast<int>(filters_.size()); }
   int NumFreqs() const { return n_freqs_; }
-  // spec: [frames][n_freqs], frame-major as Spectrogram::ComputeFrames
-  // writes it -> out: [n_mels][frames].
+  // spec: frames in groups of four, [groups][n_freqs][4], as
+  // Spectrogram::ComputeGrouped writes them -> out: [n_mels][frames].
   void Apply(const float* spec, int64_t frames, float* out) const;
   // The dense [n_freqs][n_mels] matrix, as torchaudio returns it (for tests).
   std::vector<float> Dense() const;
 
- private:
+  // One filter: its non-zero weights, from FFT bin first_bin on.
   struct Filter {
     int first_bin;
     std::vector<float> weights;
   };
+
+ private:
   int n_freqs_;
   std::vector<Filter> filters_;
 };

@@ -17,6 +17,8 @@
 
 namespace earshot {
 
+class RealFft;
+
 class Spectrogram {
  public:
   Spectrogram(int n_fft, int win_length, int hop_length, const std::vector<float>& window,
@@ -31,18 +33,29 @@ class Spectrogram {
   int64_t Frames(int64_t n) const;
   // Writes Bins() x Frames(n) values, bin-major (torch.stft's layout).
   void Compute(const float* samples, int64_t n, float* out) const;
-  // Writes Frames(n) x Bins() values, frame-major: each frame's spectrum is
-  // contiguous, the order the mel filterbank reads fastest.
-  void ComputeFrames(const float* samples, int64_t n, float* out) const;
+  // Frames grouped by four: frame t's bin b goes to
+  // out[((t / 4) * Bins() + b) * 4 + t % 4], so the four frames of a group
+  // sit side by side in each bin, the layout in which the mel filterbank
+  // sums them in one vector. A last, partial group is padded with zeros:
+  // GroupedSize(n) values.
+  static constexpr int kGroup = 4;
+  void ComputeGrouped(const float* samples, int64_t n, float* out) const;
+  int64_t GroupedSize(int64_t n) const {
+    return (Frames(n) + kGroup - 1) / kGroup * kGroup * Bins();
+  }
 
  private:
-  struct Plan;
+  // The win_length samples frame t multiplies by the window: in the clip
+  // itself, or copied to `edge` with the centre padding where the frame
+  // reaches past the clip's ends.
+  const float* WindowedSamples(const float* samples, int64_t n, int64_t t, float* edge) const;
+
   int n_fft_, win_length_, hop_;
   bool center_, reflect_, tf_framing_;
   double power_;
   std::vector<float> window_;  // win_length values, placed in an n_fft frame at offset_
   int offset_;
-  std::unique_ptr<Plan> plan_;
+  std::unique_ptr<RealFft> fft_;
 };
 
 }  // namespace earshot
