@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   earshot::KeepFreedMemoryForReuse();
   CLI::App app{"earshot: train, evaluate and run audio classifiers"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "earshot 0.1.0");
+  app.set_version_flag("--version", "earshot " EARSHOT_VERSION);
   earshot::cli::AddEvalCommand(app);
   earshot::cli::AddFeaturesCommand(app);
   earshot::cli::AddInspectCommand(app);

@@ -35,7 +35,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = EARSHOT_VERSION;  // CMakeLists.txt: project()
 
 struct Job {
   std::string name;  // model | fold-K | seed-S | fold-K-seed-S
