@@ -8,19 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 
 namespace earshot::testing_data {
 
-// A fresh folder under the test temp dir, named after the running test.
-inline std::filesystem::path FreshDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "earshot_data" /
-                              (std::string(info->test_suite_name()) + "." + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+using earshot::testing::FreshDir;
 
 inline void WriteText(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());

@@ -8,24 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/data/example_rng.h"
 
 namespace earshot::testing {
-
-// A fresh folder under the system temp dir, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "earshot_loader_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Uniform noise in [-amplitude, amplitude) from a fixed seed.
 inline std::vector<float> Noise(int64_t n, float amplitude, uint64_t seed) {
