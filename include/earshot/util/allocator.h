@@ -7,7 +7,8 @@
 // again and zeroes them: about a quarter of a DS-CNN-S training step
 // (docs/benchmarks.md). Raising both thresholds keeps those blocks in the
 // heap. It changes no results, only where memory comes from; the process
-// keeps at most 256 MiB it no longer uses at the top of its heap.
+// keeps up to 256 MiB it no longer uses at the top of each malloc arena
+// (glibc gives busy threads arenas of their own).
 #pragma once
 
 namespace earshot {
