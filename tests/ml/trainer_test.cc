@@ -109,6 +109,11 @@ TEST(Trainer, LearnsTonesAndWritesTheRun) {
   const std::string log = ReadFile(m.dir + "/log.csv");
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 7);
   EXPECT_EQ(log.substr(0, log.find('\n')), "epoch,accuracy,loss,lr,val_accuracy,val_loss,val_map3");
+  // Training speed per epoch, in the summary and in summary.json.
+  ASSERT_EQ(m.epoch_clips_per_second.size(), 6u);
+  for (double rate : m.epoch_clips_per_second) EXPECT_GT(rate, 0.0);
+  const std::string summary = ReadFile(out + "/summary.json");
+  EXPECT_NE(summary.find("\"train_clips_per_second_by_epoch\""), std::string::npos);
 
   // The bundle knows its labels and front end, and reproduces the exported
   // validation accuracy.
@@ -135,8 +140,10 @@ TEST(Trainer, SameSeedSameMetricsAndResumeEndsWhereAnUninterruptedRunWould) {
   first.train.epochs = 2;
   TrainRecipe(first, b, false);
   EXPECT_NE(ReadFile(a + "/model/log.csv"), ReadFile(b + "/model/log.csv"));
-  TrainRecipe(r, b, true);
+  const TrainSummary resumed = TrainRecipe(r, b, true);
   EXPECT_EQ(ReadFile(a + "/model/log.csv"), ReadFile(b + "/model/log.csv"));
+  // Its speed figures are for the epochs this process ran.
+  EXPECT_EQ(resumed.models[0].epoch_clips_per_second.size(), 2u);
   EXPECT_EQ(Weights(a + "/model/last.bundle"), Weights(b + "/model/last.bundle"));
 
   // A run directory is not overwritten by a fresh run.
