@@ -330,5 +330,62 @@ TEST_F(EvalPredictTest, CommandLineEvalAndPredict) {
   EXPECT_NE(missing.find("error: "), std::string::npos) << missing;
 }
 
+// --format npy writes the ensemble's matrix, its row ids and each model's
+// matrix; --predictions reads such a saved set back in as one more model.
+TEST_F(EvalPredictTest, CommandLineNpyAndSavedPredictions) {
+  int status = 0;
+  const std::string clips = Data() + "/mid";
+  const std::string npy = (*dir_ / "mid.npy").string();
+  const std::string log =
+      RunCli("predict " + BundlePath(1) + " " + BundlePath(2) + " " + clips + " --format npy --out " + npy,
+             &status);
+  ASSERT_EQ(status, 0) << log;
+  const std::string stem = (*dir_ / "mid").string();
+  for (const std::string f : {npy, stem + ".ids.txt", stem + ".model-0.npy", stem + ".model-1.npy"}) {
+    EXPECT_TRUE(FileExists(f)) << f << "\n" << log;
+  }
+  const eval::Predictions both = eval::ReadPredictions(npy, {});
+  const eval::Predictions first = eval::ReadPredictions(stem + ".model-0.npy", {});
+  const eval::Predictions second = eval::ReadPredictions(stem + ".model-1.npy", {});
+  ASSERT_EQ(both.Rows(), 8);
+  ASSERT_EQ(both.columns, 3);
+  ASSERT_EQ(first.scores.size(), both.scores.size());
+  ASSERT_EQ(second.scores.size(), both.scores.size());
+  for (size_t i = 0; i < both.scores.size(); ++i) {
+    EXPECT_NEAR(both.scores[i], 0.5f * (first.scores[i] + second.scores[i]), 1e-6) << i;
+  }
+  std::istringstream ids(ReadFile(stem + ".ids.txt"));
+  std::string id;
+  int rows = 0;
+  while (std::getline(ids, id)) ++rows;
+  EXPECT_EQ(rows, 8);
+
+  // Bundle 1 plus bundle 2's saved matrix: the same answer as both bundles.
+  const std::string two = RunCli("predict " + BundlePath(1) + " " + BundlePath(2) + " " + clips, &status, true);
+  ASSERT_EQ(status, 0) << two;
+  const std::string saved = RunCli("predict " + BundlePath(1) + " " + clips + " --predictions " + stem +
+                                       ".model-1.npy",
+                                   &status, true);
+  ASSERT_EQ(status, 0) << saved;
+  EXPECT_EQ(std::count(two.begin(), two.end(), '\n'), 9) << two;  // a header and 8 clips
+  EXPECT_EQ(saved, two);
+
+  // Saved .npy matrices alone carry no class names: an error that says so.
+  const std::string nameless =
+      RunCli("predict --predictions " + stem + ".model-0.npy --predictions " + stem + ".model-1.npy", &status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(nameless.find("no class names"), std::string::npos) << nameless;
+  // A saved matrix with the wrong number of classes is refused, naming it.
+  const std::string wrong = (*dir_ / "wrong.npy").string();
+  eval::Predictions bad = first;
+  bad.columns = 2;
+  bad.scores.resize(16);
+  eval::WritePredictions(wrong, bad);
+  const std::string refused =
+      RunCli("predict " + BundlePath(1) + " " + clips + " --predictions " + wrong, &status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(refused.find("wrong.npy"), std::string::npos) << refused;
+}
+
 }  // namespace
 }  // namespace earshot
