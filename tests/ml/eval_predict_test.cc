@@ -19,6 +19,7 @@
 #include "earshot/inference/bundle_eval.h"
 #include "earshot/inference/prediction_formats.h"
 #include "earshot/inference/predictor.h"
+#include "earshot/training/recipe.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -385,6 +386,80 @@ TEST_F(EvalPredictTest, CommandLineNpyAndSavedPredictions) {
       RunCli("predict " + BundlePath(1) + " " + clips + " --predictions " + wrong, &status);
   EXPECT_NE(status, 0);
   EXPECT_NE(refused.find("wrong.npy"), std::string::npos) << refused;
+}
+
+// Seed 002's path end to end on a small synthesised soft-label set: two
+// seeds trained with the KL loss, `earshot eval` reporting the KL of one
+// bundle, `earshot predict` writing the DACON submission of both.
+TEST(SoftLabels, TrainEvalAndDaconSubmission) {
+  const fs::path dir = earshot::testing::ScratchDir("soft_labels");
+  fs::remove_all(dir);
+  const std::string data = (dir / "mixtures").string();
+  int status = 0;
+  const std::string made = RunCli("synth mixtures " + data + " --sources 4 --train 24 --test 6 --seed 3", &status);
+  ASSERT_EQ(status, 0) << made;
+
+  const fs::path configs = fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs";
+  const RecipeOptions r = LoadRecipe((configs / "seed002-resmish.toml").string(),
+                                     {"data.root=" + data, "model.name=seed003_dummy_2d",
+                                      "train.epochs=2", "train.seeds=2", "loader.batch_size=8",
+                                      "train.threads=1", "loader.threads=1", "store.threads=1"});
+  const std::string run = (dir / "run").string();
+  const TrainSummary s = TrainRecipe(r, run, false);
+  ASSERT_EQ(s.models.size(), 2u);
+  for (const auto& m : s.models) {
+    EXPECT_TRUE(m.best_metrics.count("val_kl")) << m.dir;
+    EXPECT_GT(m.best_metrics.at("val_kl"), 0.0);
+  }
+
+  // The command's KL is the library's, on every clip.
+  const std::string bundle = s.models[0].best_bundle;
+  const std::string json = RunCli("eval " + bundle + " " + data + " --split all", &status, true);
+  ASSERT_EQ(status, 0) << json;
+  const auto j = nlohmann::json::parse(json);
+  BundleEvalOptions all;
+  all.split = "all";
+  const BundleEval e = EvaluateBundles({bundle}, data, all);
+  ASSERT_TRUE(e.report.kl_divergence.has_value());
+  EXPECT_EQ(e.task, "soft_label");
+  EXPECT_EQ(j.at("clips").get<int>(), 24);
+  EXPECT_NEAR(j.at("kl_divergence").get<double>(), *e.report.kl_divergence, 1e-9);
+  // KL by hand from the library's own predictions and targets.
+  double kl = 0.0;
+  const int k = e.predictions.columns;
+  for (int64_t row = 0; row < e.predictions.Rows(); ++row) {
+    for (int c = 0; c < k; ++c) {
+      const double t = e.targets[static_cast<size_t>(row * k + c)];
+      const double p = e.predictions.scores[static_cast<size_t>(row * k + c)];
+      if (t > 0) kl += t * std::log(t / std::max(p, 1e-12));
+    }
+  }
+  EXPECT_NEAR(kl / static_cast<double>(e.predictions.Rows()), *e.report.kl_divergence, 1e-4);
+
+  // The two seeds' mean, in the template's order and with its ids.
+  const std::string out = (dir / "submission.csv").string();
+  const std::string log = RunCli("predict " + s.models[0].best_bundle + " " + s.models[1].best_bundle + " " +
+                                     data + "/test --format dacon --template " + data +
+                                     "/submission.csv --out " + out,
+                                 &status);
+  ASSERT_EQ(status, 0) << log;
+  std::istringstream want(ReadFile(data + "/submission.csv")), got(ReadFile(out));
+  std::string want_line, got_line;
+  std::getline(want, want_line);
+  std::getline(got, got_line);
+  EXPECT_EQ(got_line, want_line);
+  int rows = 0;
+  while (std::getline(want, want_line) && std::getline(got, got_line)) {
+    ++rows;
+    EXPECT_EQ(got_line.substr(0, got_line.find(',')), want_line.substr(0, want_line.find(',')));
+    std::istringstream cells(got_line.substr(got_line.find(',') + 1));
+    std::string cell;
+    double sum = 0.0;
+    while (std::getline(cells, cell, ',')) sum += std::stod(cell);
+    EXPECT_NEAR(sum, 1.0, 1e-4) << got_line;
+  }
+  EXPECT_EQ(rows, 6);
+  fs::remove_all(dir);
 }
 
 }  // namespace
