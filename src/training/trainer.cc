@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <sstream>
@@ -151,6 +152,20 @@ std::string FormatMetrics(const std::map<std::string, double>& m) {
     if (it != m.end()) os << k << " " << it->second << "  ";
   }
   return os.str();
+}
+
+// OpenMP's idle threads spin between parallel regions. With as many compute
+// threads as cores, the loader's worker preempts them and each region waits
+// for the one that was preempted: training runs several times slower
+// (docs/benchmarks.md, "Threads"). libgomp reads OMP_WAIT_POLICY when it
+// loads, so all the trainer can do is say so.
+void WarnIfComputeThreadsFillTheCores(int threads) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (threads < 2 || threads < cores || std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  std::cerr << "warning: train.threads = " << threads << " leaves none of the " << cores
+            << " cores to the data loader; waiting OpenMP threads spin and can slow training"
+            << " several times over. Set OMP_WAIT_POLICY=PASSIVE in the environment, or lower"
+            << " train.threads.\n";
 }
 
 // Everything one model's training needs, and its loop.
@@ -423,6 +438,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
   torch::set_num_threads(recipe.train.threads);
   KeepFreedMemoryForReuse();
+  WarnIfComputeThreadsFillTheCores(recipe.train.threads);
 
   Dataset ds = ReadDataset(recipe.data);
   for (const auto& note : ds.notes) std::cerr << "data: " << note << "\n";

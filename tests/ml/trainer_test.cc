@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include <torch/torch.h>
 
@@ -217,6 +218,31 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   // --set reached the run: three epochs in the log.
   const std::string log = ReadFile(run + "/model/log.csv");
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4);
+}
+
+TEST(TrainCommand, WarnsWhenComputeThreadsFillTheCores) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  if (cores < 2) GTEST_SKIP() << "one core: one compute thread, no warning to give";
+  const fs::path root = MakeToneSet("train_command_threads");
+  const fs::path dir = root.parent_path();
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  r.train.threads = cores;
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  auto train = [&](const std::string& env) {
+    const std::string run = (dir / "run").string();
+    fs::remove_all(run);
+    const std::string log = (dir / "out.txt").string();
+    const std::string cmd = env + std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
+                            " --no-report --out " + run + " > " + log + " 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << ReadFile(log);
+    return ReadFile(log);
+  };
+  const std::string spinning = train("");
+  EXPECT_NE(spinning.find("warning: train.threads = " + std::to_string(cores)), std::string::npos) << spinning;
+  EXPECT_NE(spinning.find("OMP_WAIT_POLICY=PASSIVE"), std::string::npos) << spinning;
+  const std::string passive = train("OMP_WAIT_POLICY=PASSIVE ");
+  EXPECT_EQ(passive.find("warning:"), std::string::npos) << passive;
 }
 
 TEST(TrainCommand, OnBadFileFailNamesTheFileAndTrainsNothing) {
