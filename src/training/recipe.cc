@@ -1,12 +1,15 @@
 #include "earshot/training/recipe.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "earshot/util/error.h"
 
 namespace earshot {
 
 void TrainOptions::Visit(OptionVisitor& v) {
   v.Field("epochs", epochs, "passes over the training clips");
-  v.Field("threads", threads, "LibTorch compute threads");
+  v.Field("threads", threads, "LibTorch compute threads; 0 = all cores but one");
   v.Field("seed", seed, "model initialisation and dropout");
   v.Field("seeds", seeds, "models trained from seeds seed, seed+1, ...");
   v.Field("all_folds", all_folds, "with data.split = kfold: train a model per fold");
@@ -20,10 +23,17 @@ void TrainOptions::Visit(OptionVisitor& v) {
   v.Group("checkpoint", checkpoint, "which checkpoint is the best");
 }
 
+int TrainOptions::ComputeThreads() const {
+  if (threads > 0) return threads;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, cores - 1);
+}
+
 void TrainOptions::Validate() const {
   if (epochs < 1) ThrowOption("--train.epochs should be >= 1. Given: " + std::to_string(epochs));
-  if (threads < 1 || threads > 256) {
-    ThrowOption("--train.threads should be in [1, 256]. Given: " + std::to_string(threads));
+  if (threads < 0 || threads > 256) {
+    ThrowOption("--train.threads should be in [0, 256] (0: all cores but one). Given: " +
+                std::to_string(threads));
   }
   if (seeds < 1) ThrowOption("--train.seeds should be >= 1. Given: " + std::to_string(seeds));
   if (normalize != "none" && normalize != "global" && normalize != "per_position") {

@@ -219,6 +219,7 @@ BundleInfo ModelTrainer::Info(int epoch, const std::map<std::string, double>& me
   prov["data_root"] = r_.data.root;
   prov["run"] = job_.name;
   prov["seed"] = seed_;
+  prov["threads"] = r_.train.ComputeThreads();
   prov["fold"] = job_.fold;
   prov["epoch"] = epoch + 1;
   prov["metrics"] = metrics;
@@ -300,7 +301,7 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   LoaderOptions lo = r_.loader;
   lo.seed = r_.loader.seed + job_.seed_index;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  lo.threads = std::max(1, std::min(lo.threads, cores - r_.train.threads));
+  lo.threads = std::max(1, std::min(lo.threads, cores - r_.train.ComputeThreads()));
 
   BatchLoader train(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kTrain);
   std::unique_ptr<BatchLoader> val, test;
@@ -436,9 +437,9 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
                 " or choose another --out");
   }
   WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
-  torch::set_num_threads(recipe.train.threads);
+  torch::set_num_threads(recipe.train.ComputeThreads());
   KeepFreedMemoryForReuse();
-  WarnIfComputeThreadsFillTheCores(recipe.train.threads);
+  WarnIfComputeThreadsFillTheCores(recipe.train.ComputeThreads());
 
   Dataset ds = ReadDataset(recipe.data);
   for (const auto& note : ds.notes) std::cerr << "data: " << note << "\n";

@@ -220,6 +220,23 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4);
 }
 
+TEST(TrainOptions, ZeroThreadsLeavesTheLoaderACore) {
+  TrainOptions t;
+  EXPECT_EQ(t.threads, 0);
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  EXPECT_EQ(t.ComputeThreads(), std::max(1, cores - 1));
+  t.threads = 3;
+  EXPECT_EQ(t.ComputeThreads(), 3);
+  t.threads = -1;
+  try {
+    t.Validate();
+    FAIL() << "-1 threads accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--train.threads should be in [0, 256]"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(TrainCommand, WarnsWhenComputeThreadsFillTheCores) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   if (cores < 2) GTEST_SKIP() << "one core: one compute thread, no warning to give";

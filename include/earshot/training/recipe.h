@@ -25,7 +25,7 @@ namespace earshot {
 
 struct TrainOptions : Options {
   int epochs = 30;                  // passes over the training clips
-  int threads = 2;                  // LibTorch compute threads (the one compute knob)
+  int threads = 0;                  // LibTorch compute threads; 0 = all cores but one (at least 1)
   int seed = 1;                     // model initialisation and dropout
   int seeds = 1;                    // models trained from seeds seed, seed+1, ... (seed 002: 15)
   bool all_folds = false;           // with data.split = kfold: a model per fold (seed 003)
@@ -40,6 +40,8 @@ struct TrainOptions : Options {
 
   void Visit(OptionVisitor& v) override;
   void Validate() const override;
+  // `threads`, with 0 resolved on this machine: the loader keeps a core.
+  int ComputeThreads() const;
 };
 
 struct RecipeOptions : Options {
