@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "earshot/util/error.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 
@@ -30,19 +31,12 @@ int TrainOptions::ComputeThreads() const {
 }
 
 void TrainOptions::Validate() const {
-  if (epochs < 1) ThrowOption("--train.epochs should be >= 1. Given: " + std::to_string(epochs));
-  if (threads < 0 || threads > 256) {
-    ThrowOption("--train.threads should be in [0, 256] (0: all cores but one). Given: " +
-                std::to_string(threads));
-  }
-  if (seeds < 1) ThrowOption("--train.seeds should be >= 1. Given: " + std::to_string(seeds));
-  if (normalize != "none" && normalize != "global" && normalize != "per_position") {
-    ThrowOption("--train.normalize should be one of none | global | per_position. Given: '" +
-                normalize + "'");
-  }
-  if (ensemble != "mean" && ensemble != "geometric") {
-    ThrowOption("--train.ensemble should be one of mean | geometric. Given: '" + ensemble + "'");
-  }
+  using namespace option_checks;
+  AtLeast("train.epochs", epochs, 1);
+  InRange("train.threads", threads, 0, 256);  // 0: all cores but one
+  AtLeast("train.seeds", seeds, 1);
+  OneOf("train.normalize", normalize, {"none", "global", "per_position"});
+  OneOf("train.ensemble", ensemble, {"mean", "geometric"});
   loss.Validate();
   optimizer.Validate();
   schedule.Validate();
@@ -64,9 +58,7 @@ void RecipeOptions::Visit(OptionVisitor& v) {
 
 void RecipeOptions::Validate() const {
   if (name.empty()) ThrowOption("--name should not be empty");
-  if (task != "single_label" && task != "soft_label") {
-    ThrowOption("--task should be one of single_label | soft_label. Given: '" + task + "'");
-  }
+  option_checks::OneOf("task", task, {"single_label", "soft_label"});
   data.Validate();
   store.Validate();
   loader.Validate();
