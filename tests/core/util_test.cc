@@ -1,7 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <malloc.h>
+
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
+#include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/progress.h"
@@ -9,6 +14,21 @@
 
 namespace earshot {
 namespace {
+
+// A freed 8 MiB block stays in the heap for the next step instead of going
+// back to the kernel: its bytes count as free heap memory afterwards, and
+// nothing is mapped separately for it.
+TEST(Allocator, FreedBlocksStayForReuse) {
+  KeepFreedMemoryForReuse();
+  constexpr size_t kBlock = 8 << 20;
+  const size_t mapped_before = mallinfo2().hblkhd;
+  char* block = static_cast<char*>(std::malloc(kBlock));
+  ASSERT_NE(block, nullptr);
+  std::memset(block, 1, kBlock);
+  EXPECT_EQ(mallinfo2().hblkhd, mapped_before) << "the block was mapped on its own";
+  std::free(block);
+  EXPECT_GE(mallinfo2().fordblks, kBlock) << "the freed block left the heap";
+}
 
 TEST(FormatDuration, SecondsMinutesHours) {
   EXPECT_EQ(FormatDuration(0), "0s");
