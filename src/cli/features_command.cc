@@ -45,7 +45,8 @@ void DrawPlots(const FeaturesArgs& a, const FrontEndOptions& o, const std::vecto
 void Run(const FeaturesArgs& a) {
   FrontEndOptions options;
   if (!a.config.empty()) LoadTomlFile(options, a.config, "features");
-  for (const auto& s : a.sets) ApplySetting(options, s);
+  ApplySettings(options, a.sets, "features");
+  ValidateOptions(options, "features");
   FrontEnd fe(options);
   AudioInfo info;
   std::vector<float> samples = DecodeFile(a.file, options.sample_rate, &info);
@@ -93,7 +94,8 @@ void AddFeaturesCommand(CLI::App& app) {
   cmd->add_option("file", args->file, "sound file")->required();
   cmd->add_option("--config", args->config,
                   "TOML with front-end options (a recipe's [features] table, or top-level keys)");
-  cmd->add_option("--set", args->sets, "override an option: key=value (repeatable)");
+  cmd->add_option("--set", args->sets,
+                  "override a front-end option: n_mels=64 or features.n_mels=64 (repeatable)");
   auto* json = cmd->add_flag("--json", args->json, "JSON with shape, options and data");
   cmd->add_option("--npy", args->npy, "write the features to this .npy file")->excludes(json);
   cmd->add_flag("--show-options", args->show_options, "print every front-end option used");

@@ -131,7 +131,8 @@ void Run(const InspectArgs& a) {
   if (!a.config.empty()) LoadTomlFile(o, a.config, "data");
   if (!a.data.empty()) o.root = a.data;
   if (!a.layout.empty()) o.layout = a.layout;
-  for (const auto& s : a.sets) ApplySetting(o, s);
+  ApplySettings(o, a.sets, "data");
+  ValidateOptions(o, "data");
   Dataset ds = ReadDataset(o);
   if (a.list) {
     PrintList(ds);
@@ -236,7 +237,8 @@ void AddInspectCommand(CLI::App& app) {
   cmd->add_option("--layout", args->layout,
                   "speech_commands | csv | soft_csv | npz | folder | list (default: detected)");
   cmd->add_option("--config", args->config, "a recipe; its [data] table is read");
-  cmd->add_option("--set", args->sets, "override a data option: key=value (repeatable)");
+  cmd->add_option("--set", args->sets,
+                  "override a data option: wanted_words=yes,no or data.wanted_words=... (repeatable)");
   cmd->add_flag("--list", args->list, "print every clip with its label and split as CSV instead");
   cmd->add_option("--plots", args->plots, "write classes.png and durations.png to this folder");
   cmd->add_option("--threads", args->threads, "threads reading headers")->check(CLI::Range(1, 64));

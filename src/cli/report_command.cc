@@ -15,7 +15,8 @@ struct ReportArgs {
 };
 
 void Run(ReportArgs& a) {
-  for (const auto& s : a.sets) ApplySetting(a.options, s);
+  ApplySettings(a.options, a.sets);
+  ValidateOptions(a.options);
   const std::string path = report::WriteRunReport(a.run, a.options);
   std::cout << path << "\n";
 }

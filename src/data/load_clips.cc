@@ -145,7 +145,7 @@ std::vector<int64_t> LoadItems(const Dataset& ds, int sample_rate, int threads,
 }  // namespace
 
 LoadedClips LoadClips(const Dataset& dataset, int sample_rate, const StoreOptions& options) {
-  options.Validate();
+  ValidateOptions(options, "store");
   if (sample_rate <= 0) {
     ThrowOption("LoadClips: sample_rate should be > 0. Given: " + std::to_string(sample_rate));
   }

@@ -66,7 +66,7 @@ BatchLoader::BatchLoader(const Dataset& dataset, const LoadedClips& loaded,
                          const LoaderOptions& options, Mode mode)
     : impl_(new Impl(dataset, loaded, frontend, options, mode)) {
   Impl& m = *impl_;
-  options.Validate();
+  ValidateOptions(options, "loader");
   const int rate = frontend.options().sample_rate;
   if (loaded.clips.sample_rate() != rate) {
     ThrowMismatch("the clips were loaded at " + std::to_string(loaded.clips.sample_rate()) +

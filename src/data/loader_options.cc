@@ -23,8 +23,8 @@ void LoaderOptions::Validate() const {
   InRange("prefetch", prefetch, 1, 1024);
   AtLeast("seed", seed, 0);
   InRange("silence_volume", silence_volume, 0.0, 1.0);
-  clip.Validate();
-  augment.Validate();
+  ValidateGroup(clip, "clip");
+  ValidateGroup(augment, "augment");
 }
 
 }  // namespace earshot

@@ -35,10 +35,8 @@ DataOptions DataOptionsFor(const Predictor& p, const std::string& root,
   d.root = root;
   d.split_file.clear();
   if (d.split == "file") d.split = "auto";
-  for (const std::string& s : settings) {
-    const std::string key_value = s.rfind("data.", 0) == 0 ? s.substr(5) : s;
-    ApplySetting(d, key_value);
-  }
+  ApplySettings(d, settings, "data");
+  ValidateOptions(d, "data");
   return d;
 }
 

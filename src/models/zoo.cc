@@ -10,7 +10,7 @@ namespace earshot {
 std::shared_ptr<Classifier> BuildModel(const ModelOptions& options,
                                        const std::vector<int64_t>& example_shape,
                                        int num_classes) {
-  options.Validate();
+  ValidateOptions(options, "model");
   if (num_classes < 1) {
     ThrowMismatch("model '" + options.name + "' needs num_classes >= 1. Given: " +
                   std::to_string(num_classes));

@@ -27,6 +27,7 @@
 #include "earshot/report/html.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot::report {
 namespace {
@@ -542,7 +543,7 @@ void WriteMistakes(std::ostringstream& out, const std::string& predictions_path,
       const std::vector<float> x = ClipAudio(ds, ds.clips[m.clip], rate, max_samples);
       out << "<audio controls preload=\"metadata\" src=\"" << DataUri("audio/wav", WavBytes(x, rate))
           << "\"></audio>\n";
-      if (fe && static_cast<int64_t>(x.size()) >= fe->options().win_length) {
+      if (fe && static_cast<int64_t>(x.size()) >= fe->options().Resolutions().front().second) {
         const auto shape = fe->OutputShape(static_cast<int64_t>(x.size()));
         const std::string png = scratch.File(prefix + "_mistake_" + std::to_string(i) + ".png");
         plots::FeatureImage(png, m.id, "mel band", fe->Compute(x), static_cast<int>(shape[1]),
@@ -627,16 +628,13 @@ void ReportOptions::Visit(OptionVisitor& v) {
 }
 
 void ReportOptions::Validate() const {
-  if (mistakes < 0 || mistakes > 100) {
-    ThrowOption("report.mistakes should be in [0, 100]. Given: " + std::to_string(mistakes));
-  }
-  if (weakest < 0) ThrowOption("report.weakest should be >= 0. Given: " + std::to_string(weakest));
+  using namespace option_checks;
+  InRange("mistakes", mistakes, 0, 100);
+  AtLeast("weakest", weakest, 0);
   if (!(clip_seconds > 0 && clip_seconds <= 30)) {
-    ThrowOption("report.clip_seconds should be in (0, 30]. Given: " + std::to_string(clip_seconds));
+    ThrowOption("--clip_seconds should be in (0, 30]. Given: " + Str(clip_seconds));
   }
-  if (spectrogram_mels < 8 || spectrogram_mels > 256) {
-    ThrowOption("report.spectrogram_mels should be in [8, 256]. Given: " + std::to_string(spectrogram_mels));
-  }
+  InRange("spectrogram_mels", spectrogram_mels, 8, 256);
 }
 
 std::string RenderRunReport(const std::string& run_dir, const ReportOptions& options) {

@@ -37,7 +37,7 @@ torch::Tensor ComputeLoss(const LossOptions& options, const torch::Tensor& logit
     const torch::Tensor smoothed = s > 0 ? t * (1.0 - s) + s / 2.0 : t;
     return torch::binary_cross_entropy_with_logits(logits, smoothed);
   }
-  options.Validate();
+  ValidateOptions(options, "train.loss");
   throw Error(ErrorKind::kInternal, "loss '" + options.name + "' passed validation but has no implementation");
 }
 

@@ -150,7 +150,7 @@ TEST(DataInspect, SpeechCommandsListAndWantedWords) {
   size_t n = fread(buf, 1, sizeof(buf) - 1, p);
   buf[n] = 0;
   EXPECT_NE(pclose(p), 0);
-  EXPECT_NE(std::string(buf).find("option 'folds' should be an integer"), std::string::npos) << buf;
+  EXPECT_NE(std::string(buf).find("--data.folds should be an integer. Given: 'x'"), std::string::npos) << buf;
 }
 
 TEST(DataInspect, PlotsAreWritten) {

@@ -51,7 +51,7 @@ TEST(FeaturesCli, BadOptionsAndFilesAreNamed) {
   const std::string wav = (dir / "x.wav").string();
   WriteWav(wav, MakeExampleSound(16000, 0.2, 1), 16000);
   EXPECT_NE(RunEarshot("features " + wav + " --set n_mels=200 --set n_fft=256 --set win_length=200", log), 0);
-  EXPECT_NE(ReadFile(log).find("--n_mels (200)"), std::string::npos) << ReadFile(log);
+  EXPECT_NE(ReadFile(log).find("--features.n_mels (200)"), std::string::npos) << ReadFile(log);
 }
 
 }  // namespace

@@ -375,7 +375,7 @@ TEST(LoaderTest, RefusesWhatCannotWork) {
     BatchLoader(set.ds, set.loaded, set.All(), fe, o, BatchLoader::Mode::kEval);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--threads should be in [1, 256]. Given: 0"),
+    EXPECT_NE(std::string(e.what()).find("--loader.threads should be in [1, 256]. Given: 0"),
               std::string::npos) << e.what();
   }
 }

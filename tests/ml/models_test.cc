@@ -153,7 +153,7 @@ TEST(ZooErrors, UnknownNameListsTheKnownOnes) {
   ModelOptions o;
   o.name = "resnet9000";
   ExpectError([&] { BuildModel(o, {1, 40, 101}, 12); }, ErrorKind::kInvalidOption,
-              {"'name'", "resnet9000", "seed000_conv1d", "seed003_mfcc_cnn", "bc_resnet", "crnn"});
+              {"--model.name", "resnet9000", "seed000_conv1d", "seed003_mfcc_cnn", "bc_resnet", "crnn"});
   ExpectError([&] { ModelSummary("resnet9000"); }, ErrorKind::kInvalidOption,
               {"resnet9000", "matchboxnet"});
 }
@@ -161,17 +161,17 @@ TEST(ZooErrors, UnknownNameListsTheKnownOnes) {
 TEST(ZooErrors, OptionsOutOfRangeNameOptionValueAndLimit) {
   ModelOptions o;
   ApplySetting(o, "width=9");
-  ExpectError([&] { o.Validate(); }, ErrorKind::kInvalidOption, {"'width'", "1..8", "Given: 9"});
+  ExpectError([&] { ValidateOptions(o, "model"); }, ErrorKind::kInvalidOption, {"--model.width", "[1, 8]", "Given: 9"});
   o = ModelOptions();
   ApplySetting(o, "dropout=1.5");
-  ExpectError([&] { o.Validate(); }, ErrorKind::kInvalidOption, {"'dropout'", "[0, 1)", "1.5"});
+  ExpectError([&] { ValidateOptions(o, "model"); }, ErrorKind::kInvalidOption, {"--model.dropout", "[0, 1)", "1.5"});
   o = ModelOptions();
   ApplySetting(o, "size=xl");
-  ExpectError([&] { o.Validate(); }, ErrorKind::kInvalidOption, {"'size'", "s | m | l", "'xl'"});
+  ExpectError([&] { ValidateOptions(o, "model"); }, ErrorKind::kInvalidOption, {"--model.size", "s | m | l", "'xl'"});
   o = ModelOptions();
   ApplySetting(o, "matchbox_repeats=0");
   ExpectError([&] { BuildModel(o, {1, 64, 101}, 12); }, ErrorKind::kInvalidOption,
-              {"'matchbox_repeats'", "1..16", "Given: 0"});
+              {"--model.matchbox_repeats", "[1, 16]", "Given: 0"});
 }
 
 TEST(ZooErrors, ShapesAModelCannotTakeNameModelShapeAndLimit) {

@@ -229,7 +229,7 @@ TEST(TrainOptions, ZeroThreadsLeavesTheLoaderACore) {
   EXPECT_EQ(t.ComputeThreads(), 3);
   t.threads = -1;
   try {
-    t.Validate();
+    ValidateOptions(t, "train");
     FAIL() << "-1 threads accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--train.threads should be in [0, 256]"), std::string::npos)
@@ -336,7 +336,7 @@ TEST(Recipe, BaseFilesOverridesAndCrossChecks) {
   const std::string configs = (fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs").string();
   const RecipeOptions demo = LoadRecipe(configs + "/seed003-mfcc-cnn-demo.toml", {"train.epochs=3"});
   EXPECT_EQ(demo.name, "seed003-mfcc-cnn-demo");
-  EXPECT_EQ(demo.data.root, "out/demo/tagging");   // from the demo file
+  EXPECT_EQ(demo.data.root, AbsolutePath("out/demo/tagging"));  // from the demo file, recorded absolute
   EXPECT_EQ(demo.features.n_mfcc, 40);             // from seed003-mfcc-cnn.toml
   EXPECT_EQ(demo.train.ensemble, "geometric");     // from seed003-conv1d.toml
   EXPECT_EQ(demo.train.epochs, 3);                 // from --set
