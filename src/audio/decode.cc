@@ -9,6 +9,7 @@
 #include <vector>
 #include <sys/stat.h>
 
+#include "earshot/audio/levels.h"
 #include "earshot/audio/resampler.h"
 #include "earshot/util/error.h"
 
@@ -146,12 +147,7 @@ std::vector<float> ReadMono(SNDFILE* file, const AudioInfo& info, const std::str
     ThrowBadData(name + ": truncated: header says " + std::to_string(info.frames) +
                  " frames, only " + std::to_string(done) + " could be read");
   }
-  for (size_t i = 0; i < mono.size(); ++i) {
-    if (!std::isfinite(mono[i])) {
-      ThrowBadData(name + ": sample " + std::to_string(i) + " is " +
-                   (std::isnan(mono[i]) ? "NaN" : "infinite"));
-    }
-  }
+  CheckLevels(mono.data(), static_cast<int64_t>(mono.size()), name);
   return mono;
 }
 

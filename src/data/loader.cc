@@ -273,8 +273,12 @@ void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float
     if (train) {
       if (a.shift) TimeShift(wave, length, std::llround(a.shift_ms * rate / 1000.0), rng);
       if (a.gain) ApplyGain(wave, length, a.gain_db_min, a.gain_db_max, rng);
-      if (a.noise) MixBackgroundNoise(wave, length, loaded.noise, a.noise_frequency, a.noise_volume, rng);
-      for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -1.0f, 1.0f);
+      // Clipped at full scale, or at the clip's own peak when it has more.
+      const float limit = loaded.clips.FullScale(row);
+      if (a.noise) {
+        MixBackgroundNoise(wave, length, loaded.noise, a.noise_frequency, a.noise_volume, rng, limit);
+      }
+      for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -limit, limit);
     }
   }
   frontend.Compute(wave, length, features);

@@ -1,6 +1,7 @@
 // Batches for the trainer, assembled ahead of it by worker threads from the
 // clip store:
-//   store row -> speed -> length policy -> shift -> gain -> noise -> clip to [-1, 1]
+//   store row -> speed -> length policy -> shift -> gain -> noise -> clip to
+//   [-1, 1] (or to the clip's own peak when it is above full scale)
 //   -> FrontEnd::Compute -> normalisation -> SpecAugment -> batch -> mixup
 //
 //   BatchLoader train(ds, loaded, train_indices, frontend, options, BatchLoader::Mode::kTrain);
