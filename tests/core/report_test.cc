@@ -69,7 +69,7 @@ uint32_t Le(const std::string& b, size_t at, int bytes) {
 }
 
 TEST(Html, WavBytesIsA16BitMonoWavThatDecodesBack) {
-  const std::vector<float> x{0.0f, 0.5f, -0.5f, 1.0f, -1.0f, 2.0f};
+  const std::vector<float> x{0.0f, 0.5f, -0.5f, 1.0f, -1.0f, 0.75f};
   const std::string wav = WavBytes(x, 8000);
   ASSERT_EQ(wav.size(), 44u + 2 * x.size());
   EXPECT_EQ(wav.substr(0, 4), "RIFF");
@@ -87,8 +87,26 @@ TEST(Html, WavBytesIsA16BitMonoWavThatDecodesBack) {
   ASSERT_EQ(back.size(), x.size());
   EXPECT_NEAR(back[1], 0.5f, 1e-4);
   EXPECT_NEAR(back[2], -0.5f, 1e-4);
-  EXPECT_NEAR(back[5], 1.0f, 1e-4);  // clipped
+  EXPECT_NEAR(back[3], 1.0f, 1e-4);
+  EXPECT_NEAR(back[5], 0.75f, 1e-4);
   EXPECT_THROW(WavBytes(x, 0), Error);
+}
+
+TEST(ReportWav, WrittenByLibsndfileAndAboveFullScaleAsFloat) {
+  const std::vector<float> quiet{0.0f, 0.5f, -0.5f, 0.25f};
+  const std::string pcm = WavBytes(quiet, 8000);
+  AudioInfo info;
+  std::vector<float> back = DecodeMemory(pcm.data(), pcm.size(), "quiet.wav", 0, &info);
+  EXPECT_EQ(info.format, "WAV (Microsoft) Signed 16 bit PCM");
+  EXPECT_EQ(info.sample_rate, 8000);
+  ASSERT_EQ(back.size(), quiet.size());
+  for (size_t i = 0; i < quiet.size(); ++i) EXPECT_NEAR(back[i], quiet[i], 1.0f / 32768.0f);
+  const std::vector<float> loud{0.0f, 1.07f, -0.5f};
+  const std::string flt = WavBytes(loud, 16000);
+  back = DecodeMemory(flt.data(), flt.size(), "loud.wav", 0, &info);
+  EXPECT_EQ(info.format, "WAV (Microsoft) 32 bit float");
+  EXPECT_EQ(back, loud);
+  EXPECT_THROW(WavBytes(quiet, 0), Error);
 }
 
 // ---- a run directory written by hand ----

@@ -47,4 +47,9 @@ std::vector<float> DecodeMemory(const void* data, size_t size, const std::string
 void WriteWav(const std::string& path, const std::vector<float>& samples, int sample_rate,
               bool float_samples = false);
 
+// The same as WriteWav, into memory (libsndfile's virtual I/O): the bytes of
+// a mono WAV file, 16-bit PCM (clipped to [-1, 1]) or 32-bit float. Throws
+// Error(kInvalidOption) for a sample rate out of range.
+std::string EncodeWav(const std::vector<float>& samples, int sample_rate, bool float_samples = false);
+
 }  // namespace earshot
