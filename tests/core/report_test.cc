@@ -12,6 +12,8 @@
 #include "earshot/report/run_report.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/npy.h"
+#include "earshot/util/npz.h"
 #include "../temp_dir.h"
 
 namespace earshot::report {
@@ -253,6 +255,32 @@ TEST_F(RunReport, OneValidWavPerConfidentMistakeMostConfidentFirst) {
 
   o.mistakes = 2;
   EXPECT_EQ(Count(RenderRunReport(run_.string(), o), "<audio"), 2u);
+}
+
+// An .npz data set: the mistakes' audio comes from its rows, under the
+// level rule of every decoded clip (a NaN row is noted, not played).
+TEST_F(RunReport, NpzRowsFollowTheLevelRule) {
+  const int width = 4000;
+  std::vector<float> rows;
+  for (int r = 0; r < 6; ++r) {
+    const std::vector<float> tone = Tone(300 + 150 * r);
+    rows.insert(rows.end(), tone.begin(), tone.begin() + width);
+  }
+  rows[1 * width + 3] = NAN;
+  const fs::path npz = root_ / "data" / "set.npz";
+  WriteNpz(npz.string(), {{"wav_vals", EncodeNpy({6, width}, rows.data())},
+                          {"label_vals", EncodeNpyStrings({6, 1}, {"dog", "dog", "cat", "cat", kOdd, kOdd})}});
+  Write(run_ / "recipe.toml",
+        "name = \"npz run\"\ntask = \"single_label\"\n\n"
+        "[data]\nlayout = \"npz\"\nroot = \"" + npz.string() + "\"\nsplit = \"none\"\n"
+        "classes = [\"cat\", \"dog\", \"a<b&c>\"]\n\n"
+        "[features]\nsample_rate = 8000\nwin_length = 240\nhop_length = 80\nn_fft = 256\n");
+  Write(run_ / "model" / "predictions_test.csv",
+        "id,cat,dog,a<b&c>\n0,0.1,0.8,0.1\n1,0.05,0.05,0.9\n2,0.7,0.2,0.1\n"
+        "3,0.3,0.1,0.6\n4,0.7,0.1,0.2\n5,0.1,0.1,0.8\n");
+  const std::string page = ReadFile(WriteRunReport(run_.string(), ReportOptions{}));
+  EXPECT_NE(page.find("no audio: " + npz.string() + ": row 1: sample 3 is NaN"), std::string::npos);
+  EXPECT_EQ(Count(page, "data:audio/wav;base64,"), 2u);  // rows 3 and 4 play
 }
 
 TEST_F(RunReport, IsSelfContainedAndEscaped) {
