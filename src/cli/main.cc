@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "earshot " EARSHOT_VERSION);
   const char* debug_env = std::getenv("EARSHOT_DEBUG");
   bool debug = debug_env && *debug_env && std::strcmp(debug_env, "0") != 0;
-  app.add_flag("--debug", debug, "on an error, print LibTorch's C++ backtrace too (or EARSHOT_DEBUG=1)");
+  const char* debug_help = "on an error, print LibTorch's C++ backtrace too (or EARSHOT_DEBUG=1)";
+  app.add_flag("--debug", debug, debug_help);
   earshot::cli::AddEvalCommand(app);
   earshot::cli::AddFeaturesCommand(app);
   earshot::cli::AddInspectCommand(app);
@@ -43,6 +44,10 @@ int main(int argc, char** argv) {
   earshot::cli::AddReportCommand(app);
   earshot::cli::AddSynthCommand(app);
   earshot::cli::AddTrainCommand(app);
+  // Before or after the subcommand: earshot --debug train ... or earshot train ... --debug.
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    sub->add_flag("--debug", debug, debug_help);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -347,13 +347,13 @@ TEST(TrainCommand, ALibTorchErrorPrintsOneLineNamingWhatToChange) {
   r.loader.batch_size = 1;            // so every training batch holds one clip
   r.train.epochs = 1;
   WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
-  auto train = [&](const std::string& prefix, const std::string& flags) {
+  auto train = [&](const std::string& prefix, const std::string& before, const std::string& after = "") {
     const std::string run = (dir / "run").string();
     fs::remove_all(run);
     const std::string log = (dir / "err.txt").string();
-    const std::string cmd = prefix + std::string(EARSHOT_BINARY) + flags + " train " +
-                            (dir / "tones.toml").string() + " --no-report --out " + run + " 2> " + log +
-                            " > /dev/null";
+    const std::string cmd = prefix + std::string(EARSHOT_BINARY) + before + " train " +
+                            (dir / "tones.toml").string() + " --no-report --out " + run + after + " 2> " +
+                            log + " > /dev/null";
     EXPECT_NE(std::system(cmd.c_str()), 0);
     return ReadFile(log);
   };
@@ -367,6 +367,7 @@ TEST(TrainCommand, ALibTorchErrorPrintsOneLineNamingWhatToChange) {
   EXPECT_NE(error.find("loader.batch_size"), std::string::npos) << error;
   EXPECT_EQ(err.find("frame #"), std::string::npos) << err;
   EXPECT_NE(train("", " --debug").find("frame #"), std::string::npos);
+  EXPECT_NE(train("", "", " --debug").find("frame #"), std::string::npos);
   EXPECT_NE(train("EARSHOT_DEBUG=1 ", "").find("frame #"), std::string::npos);
 }
 
