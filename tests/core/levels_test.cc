@@ -259,6 +259,18 @@ TEST(FloatWavLevels, TrainingBatchEqualsTheDecodedSamples) {
   EXPECT_NEAR(*std::max_element(batch->features.begin(), batch->features.end()), 1.05f, 1e-4f);
 }
 
+// Runs `earshot inspect ARGS` and parses its JSON.
+nlohmann::json Inspect(const std::string& args) {
+  const std::string cmd = std::string(EARSHOT_BINARY) + " inspect " + args + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << out;
+  return nlohmann::json::parse(out);
+}
+
 // `inspect` on a set with known clipped clips.
 TEST(InspectLevels, CountsPeaksAndClippingPerClass) {
   const fs::path root = testing::FreshDir();
@@ -275,17 +287,10 @@ TEST(InspectLevels, CountsPeaksAndClippingPerClass) {
   write("yes", "aaaa0003", SineWithPeak(8000, 1.05f), true);  // float, above full scale
   write("no", "bbbb0001", SineWithPeak(8000, 0.3f), false);
   write("no", "bbbb0002", loud_clipped, true);           // float, flat at 1.2
-  const std::string cmd = std::string(EARSHOT_BINARY) + " inspect " + root.string() + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  ASSERT_EQ(pclose(p), 0) << out;
-  const nlohmann::json j = nlohmann::json::parse(out);
+  const nlohmann::json j = Inspect(root.string());
   std::map<std::string, nlohmann::json> levels;
   for (const auto& c : j.at("classes")) levels[c.at("name").get<std::string>()] = c.at("levels");
-  ASSERT_EQ(levels.size(), 2u) << out;
+  ASSERT_EQ(levels.size(), 2u) << j.dump();
   EXPECT_EQ(levels["yes"].at("clips"), 3);
   EXPECT_EQ(levels["yes"].at("at_full_scale"), 2);
   EXPECT_EQ(levels["yes"].at("above_full_scale"), 1);
@@ -301,6 +306,31 @@ TEST(InspectLevels, CountsPeaksAndClippingPerClass) {
   EXPECT_EQ(all.at("at_full_scale"), 3);
   EXPECT_EQ(all.at("above_full_scale"), 2);
   EXPECT_EQ(all.at("clipped"), 2);
+}
+
+// .npz rows in `inspect`: levels per row, and the rows that break the rule
+// listed with the bad files.
+TEST(InspectLevels, NpzRowsAreMeasuredAndBadRowsListed) {
+  const fs::path root = testing::FreshDir();
+  const int rows = 4, width = 800;
+  std::vector<float> x;
+  for (float peak : {0.5f, 1.3f, 0.7f, 0.2f}) {
+    const std::vector<float> row = SineWithPeak(width, peak, 220);
+    x.insert(x.end(), row.begin(), row.end());
+  }
+  x[2 * width + 13] = std::numeric_limits<float>::quiet_NaN();
+  const std::string npz = (root / "set.npz").string();
+  WriteNpz(npz, {{"wav_vals", EncodeNpy({rows, width}, x.data())},
+                 {"label_vals", EncodeNpyStrings({rows, 1}, {"a", "b", "a", "b"})}});
+  const nlohmann::json j = Inspect(npz + " --set split=none");
+  const nlohmann::json& all = j.at("audio").at("levels");
+  EXPECT_EQ(all.at("clips"), 3);
+  EXPECT_EQ(all.at("above_full_scale"), 1);
+  EXPECT_NEAR(all.at("largest_peak").get<double>(), 1.3, 1e-5);
+  EXPECT_EQ(j.at("audio").at("readable"), 3);
+  ASSERT_EQ(j.at("bad_files").size(), 1u) << j.dump();
+  EXPECT_EQ(j.at("bad_files")[0].at("path"), npz + ": row 2 (2)");
+  EXPECT_EQ(j.at("bad_files")[0].at("reason"), "sample 13 is NaN");
 }
 
 }  // namespace
