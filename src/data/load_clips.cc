@@ -5,9 +5,11 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "earshot/audio/decode.h"
+#include "earshot/audio/levels.h"
 #include "earshot/util/error.h"
 
 namespace earshot {
@@ -61,14 +63,20 @@ int64_t ResampledLength(int64_t n, int from_rate, int to_rate) {
 }
 
 std::vector<float> ArrayRow(const Dataset& ds, int64_t row, int sample_rate) {
+  if (row < 0 || ds.array_samples <= 0 ||
+      (row + 1) * ds.array_samples > static_cast<int64_t>(ds.array.size())) {
+    ThrowBadData("row " + std::to_string(row) + " is outside the array");
+  }
   const float* begin = ds.array.data() + row * ds.array_samples;
   std::vector<float> x(begin, begin + ds.array_samples);
-  for (size_t i = 0; i < x.size(); ++i) {
-    // The store holds [-1, 1]; anything else would be clipped without a word.
-    if (!std::isfinite(x[i]) || std::abs(x[i]) > 1.0f) {
-      ThrowBadData("sample " + std::to_string(i) + " is " + std::to_string(x[i]) +
-                   ", outside [-1, 1]");
-    }
+  // The rule of decoded files: non-finite samples or an absurd peak are errors.
+  const std::string where = "row " + std::to_string(row);
+  const std::string prefix = where + ": ";
+  try {
+    CheckLevels(x.data(), static_cast<int64_t>(x.size()), where);
+  } catch (const Error& e) {
+    const std::string m = e.what();  // the report names the row already
+    ThrowBadData(m.compare(0, prefix.size(), prefix) == 0 ? m.substr(prefix.size()) : m);
   }
   return Resample(x, ds.array_rate, sample_rate);
 }
@@ -186,6 +194,30 @@ LoadedClips LoadClips(const Dataset& dataset, int sample_rate, const StoreOption
     }
   }
   EnforceBadFilePolicy(out.bad, options);
+  if (out.clips.NumScaled() > 0) {
+    std::ostringstream note;
+    note << out.clips.NumScaled() << " of " << out.clips.NumClips()
+         << " clips peak above full scale (largest peak " << out.clips.LargestPeak()
+         << "); kept unclipped, each with its own scale";
+    out.notes.push_back(note.str());
+  }
+  return out;
+}
+
+std::vector<MeasuredClip> MeasureClipLevels(const Dataset& dataset, int threads) {
+  std::vector<MeasuredClip> out(dataset.clips.size());
+  ParallelFor(static_cast<int64_t>(out.size()), threads, [&](int64_t i) {
+    const ClipRef& ref = dataset.clips[static_cast<size_t>(i)];
+    if (ref.silence || (ref.path.empty() && ref.array_row < 0)) return;
+    MeasuredClip& m = out[static_cast<size_t>(i)];
+    try {
+      const std::vector<float> x = !ref.path.empty() ? DecodeFile(ref.path)
+                                                     : ArrayRow(dataset, ref.array_row, dataset.array_rate);
+      m.levels = MeasureLevels(x.data(), static_cast<int64_t>(x.size()));
+    } catch (const Error& e) {
+      m.reason = ReasonOf(e, ref.path);
+    }
+  });
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "earshot/data/augment.h"
 #include "earshot/data/clip_length.h"
@@ -32,6 +33,7 @@ struct BatchLoader::Impl {
   void Stop();
   void Work(int worker, int workers);
   Batch Assemble(int64_t index, Scratch& scratch) const;
+  std::pair<int64_t, int64_t> Range(int64_t index) const;  // first example, size
   void Example(int64_t clip, Scratch& s, float* features, float* target) const;
 
   const Dataset& dataset;
@@ -46,6 +48,7 @@ struct BatchLoader::Impl {
   int64_t example_size = 0;
   int64_t classes = 0;
   int64_t num_batches = 0;
+  bool fold_last = false;      // the last batch holds batch_size + 1 examples
   FeatureNorm norm;
 
   // The epoch in progress.
@@ -114,7 +117,18 @@ BatchLoader::BatchLoader(const Dataset& dataset, const LoadedClips& loaded,
   }
   const int64_t n = static_cast<int64_t>(m.clips.size());
   const int64_t b = options.batch_size;
-  m.num_batches = train && options.drop_last ? n / b : (n + b - 1) / b;
+  // Training never ends on a batch of one (batch norm after a dense layer
+  // cannot train on it): drop_last leaves the partial batch out, otherwise
+  // a lone last example joins the batch before it, one larger than the rest.
+  m.fold_last = train && !options.drop_last && b > 1 && n > b && n % b == 1;
+  m.num_batches = (train && options.drop_last) || m.fold_last ? n / b : (n + b - 1) / b;
+}
+
+std::pair<int64_t, int64_t> BatchLoader::Impl::Range(int64_t index) const {
+  const int64_t b = options.batch_size;
+  const int64_t first = index * b;
+  const int64_t rest = static_cast<int64_t>(order.size()) - first;
+  return {first, fold_last && index == num_batches - 1 ? rest : std::min(b, rest)};
 }
 
 BatchLoader::~BatchLoader() { impl_->Stop(); }
@@ -221,9 +235,7 @@ void BatchLoader::Impl::Work(int worker, int num_workers) {
 }
 
 Batch BatchLoader::Impl::Assemble(int64_t index, Scratch& scratch) const {
-  const int64_t first = index * options.batch_size;
-  const int64_t size =
-      std::min<int64_t>(options.batch_size, static_cast<int64_t>(order.size()) - first);
+  const auto [first, size] = Range(index);
   Batch batch;
   batch.index = index;
   batch.size = size;
@@ -273,8 +285,12 @@ void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float
     if (train) {
       if (a.shift) TimeShift(wave, length, std::llround(a.shift_ms * rate / 1000.0), rng);
       if (a.gain) ApplyGain(wave, length, a.gain_db_min, a.gain_db_max, rng);
-      if (a.noise) MixBackgroundNoise(wave, length, loaded.noise, a.noise_frequency, a.noise_volume, rng);
-      for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -1.0f, 1.0f);
+      // Clipped at full scale, or at the clip's own peak when it has more.
+      const float limit = loaded.clips.FullScale(row);
+      if (a.noise) {
+        MixBackgroundNoise(wave, length, loaded.noise, a.noise_frequency, a.noise_volume, rng, limit);
+      }
+      for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -limit, limit);
     }
   }
   frontend.Compute(wave, length, features);

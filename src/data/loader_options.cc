@@ -10,7 +10,9 @@ void LoaderOptions::Visit(OptionVisitor& v) {
   v.Field("prefetch", prefetch, "batches assembled ahead of the trainer");
   v.Field("seed", seed, "seed of the epoch order and of every random draw");
   v.Field("shuffle", shuffle, "training: a new order each epoch");
-  v.Field("drop_last", drop_last, "training: leave out a final partial batch");
+  v.Field("drop_last", drop_last,
+          "training: leave out a final partial batch (false: keep it; a lone last example "
+          "joins the batch before it)");
   v.Field("silence_volume", silence_volume, "silence clips: noise at volume U(0, this)");
   v.Group("clip", clip, "clip length and pad/crop policy");
   v.Group("augment", augment, "training-time augmentation");

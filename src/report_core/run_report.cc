@@ -19,6 +19,7 @@
 #include <toml++/toml.h>
 
 #include "earshot/audio/decode.h"
+#include "earshot/audio/levels.h"
 #include "earshot/data/csv.h"
 #include "earshot/data/readers.h"
 #include "earshot/eval/ensemble.h"
@@ -441,6 +442,7 @@ std::vector<float> ClipAudio(const Dataset& ds, const ClipRef& c, int rate, size
   if (c.array_row >= 0 && ds.array_samples > 0) {
     const auto begin = ds.array.begin() + c.array_row * ds.array_samples;
     x.assign(begin, begin + ds.array_samples);
+    CheckLevels(x.data(), ds.array_samples, ds.root + ": row " + std::to_string(c.array_row));
     x = Resample(x, ds.array_rate, rate);
   } else {
     x = DecodeFile(c.path, rate);

@@ -448,6 +448,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   std::cerr << "loading " << ds.clips.size() << " clips from " << recipe.data.root << "\n";
   const LoadedClips loaded = LoadClips(ds, recipe.features.sample_rate, recipe.store);
   if (!loaded.bad.bad.empty()) std::cerr << loaded.bad.Summary();
+  for (const auto& note : loaded.notes) std::cerr << "data: " << note << "\n";
   {
     json data;
     data["root"] = recipe.data.root;
@@ -455,8 +456,12 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
     data["classes"] = ds.classes;
     data["clips"] = ds.clips.size();
     data["noise_files"] = ds.noise_files.size();
-    data["notes"] = ds.notes;
+    std::vector<std::string> notes = ds.notes;
+    notes.insert(notes.end(), loaded.notes.begin(), loaded.notes.end());
+    data["notes"] = notes;
     data["bad_files"] = loaded.bad.bad.size();
+    data["above_full_scale"] = {{"clips", loaded.clips.NumScaled()},
+                                {"largest_peak", loaded.clips.LargestPeak()}};
     json counts = json::object();
     for (const auto& c : ds.clips) {
       const std::string label = c.label >= 0 ? ds.classes[static_cast<size_t>(c.label)] : "(soft)";

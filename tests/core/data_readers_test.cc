@@ -302,7 +302,9 @@ TEST(DataReaders, NpzClipsAndLabels) {
            {{"wav_vals", EncodeNpy({rows, width}, x.data())},
             {"label_vals", EncodeNpyStrings({rows, 1}, labels)}});
   o.npz_labels = "label_vals";
-  EXPECT_NE(ErrorOf(o).find("row 1 column 5 is NaN"), std::string::npos) << ErrorOf(o);
+  // Sample values are the loader's to judge, row by row (LoadClips): the
+  // archive still reads.
+  EXPECT_EQ(ReadDataset(o).clips.size(), 6u);
 }
 
 TEST(DataReaders, UnlabeledFolderAndList) {

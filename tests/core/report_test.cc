@@ -12,6 +12,8 @@
 #include "earshot/report/run_report.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/npy.h"
+#include "earshot/util/npz.h"
 #include "../temp_dir.h"
 
 namespace earshot::report {
@@ -69,7 +71,7 @@ uint32_t Le(const std::string& b, size_t at, int bytes) {
 }
 
 TEST(Html, WavBytesIsA16BitMonoWavThatDecodesBack) {
-  const std::vector<float> x{0.0f, 0.5f, -0.5f, 1.0f, -1.0f, 2.0f};
+  const std::vector<float> x{0.0f, 0.5f, -0.5f, 1.0f, -1.0f, 0.75f};
   const std::string wav = WavBytes(x, 8000);
   ASSERT_EQ(wav.size(), 44u + 2 * x.size());
   EXPECT_EQ(wav.substr(0, 4), "RIFF");
@@ -87,8 +89,26 @@ TEST(Html, WavBytesIsA16BitMonoWavThatDecodesBack) {
   ASSERT_EQ(back.size(), x.size());
   EXPECT_NEAR(back[1], 0.5f, 1e-4);
   EXPECT_NEAR(back[2], -0.5f, 1e-4);
-  EXPECT_NEAR(back[5], 1.0f, 1e-4);  // clipped
+  EXPECT_NEAR(back[3], 1.0f, 1e-4);
+  EXPECT_NEAR(back[5], 0.75f, 1e-4);
   EXPECT_THROW(WavBytes(x, 0), Error);
+}
+
+TEST(ReportWav, WrittenByLibsndfileAndAboveFullScaleAsFloat) {
+  const std::vector<float> quiet{0.0f, 0.5f, -0.5f, 0.25f};
+  const std::string pcm = WavBytes(quiet, 8000);
+  AudioInfo info;
+  std::vector<float> back = DecodeMemory(pcm.data(), pcm.size(), "quiet.wav", 0, &info);
+  EXPECT_EQ(info.format, "WAV (Microsoft) Signed 16 bit PCM");
+  EXPECT_EQ(info.sample_rate, 8000);
+  ASSERT_EQ(back.size(), quiet.size());
+  for (size_t i = 0; i < quiet.size(); ++i) EXPECT_NEAR(back[i], quiet[i], 1.0f / 32768.0f);
+  const std::vector<float> loud{0.0f, 1.07f, -0.5f};
+  const std::string flt = WavBytes(loud, 16000);
+  back = DecodeMemory(flt.data(), flt.size(), "loud.wav", 0, &info);
+  EXPECT_EQ(info.format, "WAV (Microsoft) 32 bit float");
+  EXPECT_EQ(back, loud);
+  EXPECT_THROW(WavBytes(quiet, 0), Error);
 }
 
 // ---- a run directory written by hand ----
@@ -235,6 +255,32 @@ TEST_F(RunReport, OneValidWavPerConfidentMistakeMostConfidentFirst) {
 
   o.mistakes = 2;
   EXPECT_EQ(Count(RenderRunReport(run_.string(), o), "<audio"), 2u);
+}
+
+// An .npz data set: the mistakes' audio comes from its rows, under the
+// level rule of every decoded clip (a NaN row is noted, not played).
+TEST_F(RunReport, NpzRowsFollowTheLevelRule) {
+  const int width = 4000;
+  std::vector<float> rows;
+  for (int r = 0; r < 6; ++r) {
+    const std::vector<float> tone = Tone(300 + 150 * r);
+    rows.insert(rows.end(), tone.begin(), tone.begin() + width);
+  }
+  rows[1 * width + 3] = NAN;
+  const fs::path npz = root_ / "data" / "set.npz";
+  WriteNpz(npz.string(), {{"wav_vals", EncodeNpy({6, width}, rows.data())},
+                          {"label_vals", EncodeNpyStrings({6, 1}, {"dog", "dog", "cat", "cat", kOdd, kOdd})}});
+  Write(run_ / "recipe.toml",
+        "name = \"npz run\"\ntask = \"single_label\"\n\n"
+        "[data]\nlayout = \"npz\"\nroot = \"" + npz.string() + "\"\nsplit = \"none\"\n"
+        "classes = [\"cat\", \"dog\", \"a<b&c>\"]\n\n"
+        "[features]\nsample_rate = 8000\nwin_length = 240\nhop_length = 80\nn_fft = 256\n");
+  Write(run_ / "model" / "predictions_test.csv",
+        "id,cat,dog,a<b&c>\n0,0.1,0.8,0.1\n1,0.05,0.05,0.9\n2,0.7,0.2,0.1\n"
+        "3,0.3,0.1,0.6\n4,0.7,0.1,0.2\n5,0.1,0.1,0.8\n");
+  const std::string page = ReadFile(WriteRunReport(run_.string(), ReportOptions{}));
+  EXPECT_NE(page.find("no audio: " + npz.string() + ": row 1: sample 3 is NaN"), std::string::npos);
+  EXPECT_EQ(Count(page, "data:audio/wav;base64,"), 2u);  // rows 3 and 4 play
 }
 
 TEST_F(RunReport, IsSelfContainedAndEscaped) {

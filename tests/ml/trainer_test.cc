@@ -6,16 +6,23 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
+#include "earshot/data/readers.h"
+#include "earshot/data/splits.h"
 #include "earshot/eval/ensemble.h"
 #include "earshot/inference/bundle.h"
+#include "earshot/inference/predictor.h"
 #include "earshot/models/zoo.h"
+#include "earshot/training/torch_error.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -277,6 +284,110 @@ TEST(TrainCommand, OnBadFileFailNamesTheFileAndTrainsNothing) {
   EXPECT_NE(ReadFile(log).find("ffffffff_nohash_0.wav: not a sound file"), std::string::npos)
       << ReadFile(log);
   EXPECT_FALSE(FileExists(run + "/model/log.csv"));
+}
+
+// 33 training and 9 validation clips at batch 8: each split ends on a lone
+// clip. Three clips are float WAVs peaking at 1.05. The model has
+// batch norm after a dense layer, which cannot train on a batch of one.
+TEST(Trainer, LastBatchOfOneAndClipsAboveFullScaleTrainAndPredict) {
+  const fs::path root = MakeToneSet("trainer_last_batch");
+  const fs::path dir = root.parent_path();
+  std::vector<std::string> loud;
+  for (const char* file : {"00001384_nohash_0.wav", "00002384_nohash_0.wav", "00003384_nohash_0.wav"}) {
+    const std::string path = (root / "mid" / file).string();  // 900 Hz: 0x1000 * k + 0x384
+    std::vector<float> x = DecodeFile(path);
+    float peak = 0.f;
+    for (float v : x) peak = std::max(peak, std::fabs(v));
+    for (float& v : x) v *= 1.05f / peak;
+    WriteWav(path, x, 8000, true);
+    loud.push_back(path);
+  }
+  RecipeOptions r = TinyRecipe(root);
+  r.model.name = "seed003_mfcc_cnn";
+  r.train.epochs = 1;
+  r.data.split = "none";
+  Dataset ds = ReadDataset(r.data);
+  ASSERT_EQ(ds.clips.size(), 42u);
+  std::map<int, int> taken;
+  for (ClipRef& c : ds.clips) c.split = taken[c.label]++ < 3 ? Split::kValidation : Split::kTrain;
+  SaveSplit(ds, (dir / "split.csv").string());
+  r.data.split = "file";
+  r.data.split_file = (dir / "split.csv").string();
+  const std::string out = (dir / "run").string();
+  fs::remove_all(out);
+  const TrainSummary s = TrainRecipe(r, out, false);
+  ASSERT_EQ(s.models.size(), 1u);
+  EXPECT_EQ(s.models[0].epochs_run, 1);
+  // Every validation clip was scored, the lone last one included.
+  const eval::Predictions val =
+      eval::ReadPredictions(s.models[0].dir + "/predictions_validation.csv", {"high", "low", "mid"});
+  ASSERT_EQ(val.ids.size(), 9u);
+
+  // The data notes count the loud clips.
+  const nlohmann::json data = nlohmann::json::parse(ReadFile(out + "/data.json"));
+  EXPECT_EQ(data.at("above_full_scale").at("clips"), 3);
+  EXPECT_NEAR(data.at("above_full_scale").at("largest_peak").get<double>(), 1.05, 1e-4);
+  EXPECT_NE(data.at("notes").dump().find("3 of 42 clips peak above full scale"), std::string::npos)
+      << data.dump();
+
+  // Predicting a loud file sees its samples as decoded, not clipped.
+  Predictor p(s.models[0].best_bundle);
+  const std::vector<float> decoded = DecodeFile(loud[0]);
+  EXPECT_NEAR(*std::max_element(decoded.begin(), decoded.end()), 1.05f, 1e-5f);
+  EXPECT_EQ(p.PredictFile(loud[0]), p.PredictSamples(decoded));
+}
+
+// A LibTorch error reaching `main` prints one line, without LibTorch's
+// backtrace, naming what to change; --debug (or EARSHOT_DEBUG=1) adds it.
+TEST(TrainCommand, ALibTorchErrorPrintsOneLineNamingWhatToChange) {
+  const fs::path root = MakeToneSet("train_command_torch_error");
+  const fs::path dir = root.parent_path();
+  RecipeOptions r = TinyRecipe(root);
+  r.model.name = "seed003_mfcc_cnn";  // batch norm after a dense layer
+  r.loader.batch_size = 1;            // so every training batch holds one clip
+  r.train.epochs = 1;
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  auto train = [&](const std::string& prefix, const std::string& before, const std::string& after = "") {
+    const std::string run = (dir / "run").string();
+    fs::remove_all(run);
+    const std::string log = (dir / "err.txt").string();
+    const std::string cmd = prefix + std::string(EARSHOT_BINARY) + before + " train " +
+                            (dir / "tones.toml").string() + " --no-report --out " + run + after + " 2> " +
+                            log + " > /dev/null";
+    EXPECT_NE(std::system(cmd.c_str()), 0);
+    return ReadFile(log);
+  };
+  const std::string err = train("", "");
+  // The progress bar may have written lines before it; the error is one line.
+  const size_t at = err.find("error: ");
+  ASSERT_NE(at, std::string::npos) << err;
+  const std::string error = err.substr(at);
+  EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 1) << error;
+  EXPECT_NE(error.find("Expected more than 1 value per channel when training"), std::string::npos) << error;
+  EXPECT_NE(error.find("loader.batch_size"), std::string::npos) << error;
+  EXPECT_EQ(err.find("frame #"), std::string::npos) << err;
+  EXPECT_NE(train("", " --debug").find("frame #"), std::string::npos);
+  EXPECT_NE(train("", "", " --debug").find("frame #"), std::string::npos);
+  EXPECT_NE(train("EARSHOT_DEBUG=1 ", "").find("frame #"), std::string::npos);
+}
+
+TEST(TorchError, DescribedWithoutBacktraceAndWithAHint) {
+  auto bn = torch::nn::BatchNorm1d(4);
+  bn->train();
+  try {
+    bn->forward(torch::ones({1, 4}));
+    FAIL() << "batch norm trained on one example";
+  } catch (const std::exception& e) {
+    const std::optional<std::string> text = DescribeTorchError(e, false);
+    ASSERT_TRUE(text);
+    EXPECT_EQ(text->find('\n'), std::string::npos) << *text;
+    EXPECT_EQ(text->find("Expected more than 1 value per channel when training, got input size [1, 4]"), 0u)
+        << *text;
+    EXPECT_NE(text->find("set loader.batch_size above 1"), std::string::npos) << *text;
+    EXPECT_NE(DescribeTorchError(e, true)->find("frame #"), std::string::npos);
+  }
+  EXPECT_FALSE(DescribeTorchError(std::runtime_error("not LibTorch"), false));
+  EXPECT_FALSE(DescribeTorchError(Error(ErrorKind::kIo, "x"), false));
 }
 
 TEST(Bundle, BadFilesGiveErrorsNamingThePath) {

@@ -1,6 +1,7 @@
 // Batches for the trainer, assembled ahead of it by worker threads from the
 // clip store:
-//   store row -> speed -> length policy -> shift -> gain -> noise -> clip to [-1, 1]
+//   store row -> speed -> length policy -> shift -> gain -> noise -> clip to
+//   [-1, 1] (or to the clip's own peak when it is above full scale)
 //   -> FrontEnd::Compute -> normalisation -> SpecAugment -> batch -> mixup
 //
 //   BatchLoader train(ds, loaded, train_indices, frontend, options, BatchLoader::Mode::kTrain);
@@ -32,7 +33,8 @@ namespace earshot {
 
 struct Batch {
   int64_t index = 0;             // batch number within the epoch
-  int64_t size = 0;              // examples; the last batch may be short
+  int64_t size = 0;              // examples; the last batch may be short, or in
+                                 // training one longer (see LoaderOptions::drop_last)
   std::vector<int64_t> shape;    // one example's feature shape (FrontEnd::OutputShape)
   std::vector<float> features;   // size x prod(shape), row-major
   std::vector<float> targets;    // size x classes: one-hot, the soft distribution, or mixed by mixup
