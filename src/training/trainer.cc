@@ -448,6 +448,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   std::cerr << "loading " << ds.clips.size() << " clips from " << recipe.data.root << "\n";
   const LoadedClips loaded = LoadClips(ds, recipe.features.sample_rate, recipe.store);
   if (!loaded.bad.bad.empty()) std::cerr << loaded.bad.Summary();
+  LeaveOutUnreadable(ds, loaded);
   {
     json data;
     data["root"] = recipe.data.root;

@@ -35,4 +35,9 @@ struct LoadedClips {
 // EnforceBadFilePolicy before returning.
 LoadedClips LoadClips(const Dataset& dataset, int sample_rate, const StoreOptions& options);
 
+// Takes the clips that could not be read out of every split (split none,
+// fold -1) with a note saying how many, so that counts, split files and
+// folds name only clips that train, validate or test.
+void LeaveOutUnreadable(Dataset& dataset, const LoadedClips& loaded);
+
 }  // namespace earshot
