@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   earshot::cli::AddReportCommand(app);
   earshot::cli::AddSynthCommand(app);
   earshot::cli::AddTrainCommand(app);
+  earshot::cli::ShowDefaults(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
