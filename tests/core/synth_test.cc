@@ -379,16 +379,24 @@ TEST(SynthTagging, MissingSoundfontIsNamed) {
   }
 }
 
+// A shell command's standard output; its exit status in `status`.
+std::string Capture(const std::string& cmd, int& status) {
+  std::string out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[256];
+  while (fgets(buf, sizeof(buf), pipe)) out += buf;
+  status = pclose(pipe);
+  return out;
+}
+
 TEST(SynthCli, KeywordsSubcommandPrintsTheSummary) {
   const std::string dir = FreshDir("cli_keywords");
   const std::string cmd = std::string(EARSHOT_BINARY) + " synth keywords " + dir +
                           " --speakers 1 --words yes,bed --repeats 3 --seed 5 --noise-seconds 1 2>/dev/null";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[256];
-  while (fgets(buf, sizeof(buf), pipe)) out += buf;
-  EXPECT_EQ(pclose(pipe), 0) << out;
+  int status = -1;
+  const std::string out = Capture(cmd, status);
+  EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("wrote 4 clips of 2 words by 1 speakers"), std::string::npos) << out;
   EXPECT_NE(out.find("yes       3"), std::string::npos) << out;
   int files = 0;
@@ -441,12 +449,9 @@ TEST(SynthCli, RefusesAFolderHoldingOtherFiles) {
   WriteFileAtomic(dir + "/thesis.tex", "years of work");
   const std::string cmd = std::string(EARSHOT_BINARY) + " synth keywords " + dir +
                           " --speakers 1 --words yes 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[256];
-  while (fgets(buf, sizeof(buf), pipe)) out += buf;
-  EXPECT_NE(pclose(pipe), 0) << out;
+  int status = 0;
+  const std::string out = Capture(cmd, status);
+  EXPECT_NE(status, 0) << out;
   EXPECT_NE(out.find("not empty (1 entry: thesis.tex)"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir + "/yes"));
 }
