@@ -51,7 +51,7 @@ void AddEvalCommand(CLI::App& app) {
                   "long clips: mean | max of the window probabilities")
       ->capture_default_str();
   cmd->add_option("--hop", args->options.predictor.hop_seconds,
-                  "long clips: seconds between windows (default: the recipe's loader.clip.hop_seconds)");
+                  "long clips: seconds between windows; -1: the recipe's loader.clip.hop_seconds");
   cmd->add_option("--batch-size", args->options.predictor.batch_size, "windows per forward pass")
       ->capture_default_str();
   cmd->add_option("--out", args->out,

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     sub->add_flag("--debug", debug, debug_help);
   }
+  earshot::cli::ShowDefaults(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

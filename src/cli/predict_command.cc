@@ -122,7 +122,7 @@ void AddPredictCommand(CLI::App& app) {
                   "long clips: mean | max of the window probabilities")
       ->capture_default_str();
   cmd->add_option("--hop", args->predictor.hop_seconds,
-                  "long clips: seconds between windows (default: the recipe's loader.clip.hop_seconds)");
+                  "long clips: seconds between windows; -1: the recipe's loader.clip.hop_seconds");
   cmd->add_option("--batch-size", args->predictor.batch_size, "windows per forward pass")
       ->capture_default_str();
   cmd->callback([args] { Run(*args); });

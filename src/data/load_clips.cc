@@ -221,4 +221,22 @@ std::vector<MeasuredClip> MeasureClipLevels(const Dataset& dataset, int threads)
   return out;
 }
 
+void LeaveOutUnreadable(Dataset& dataset, const LoadedClips& loaded) {
+  if (loaded.row.size() != dataset.clips.size()) {
+    ThrowMismatch("LoadedClips holds " + std::to_string(loaded.row.size()) + " clips, the data set " +
+                  std::to_string(dataset.clips.size()));
+  }
+  int64_t left_out = 0;
+  for (size_t i = 0; i < dataset.clips.size(); ++i) {
+    if (loaded.row[i] != LoadedClips::kBad) continue;
+    dataset.clips[i].split = Split::kNone;
+    dataset.clips[i].fold = -1;
+    ++left_out;
+  }
+  if (left_out > 0) {
+    dataset.notes.push_back(std::to_string(left_out) + (left_out == 1 ? " unreadable clip" : " unreadable clips") +
+                            " left out of every split (split none)");
+  }
+}
+
 }  // namespace earshot

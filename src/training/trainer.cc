@@ -449,6 +449,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   const LoadedClips loaded = LoadClips(ds, recipe.features.sample_rate, recipe.store);
   if (!loaded.bad.bad.empty()) std::cerr << loaded.bad.Summary();
   for (const auto& note : loaded.notes) std::cerr << "data: " << note << "\n";
+  LeaveOutUnreadable(ds, loaded);
   {
     json data;
     data["root"] = recipe.data.root;

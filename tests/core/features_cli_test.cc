@@ -43,6 +43,25 @@ TEST(FeaturesCli, NpyHoldsTheFrontEndOutputAndPlotsAreDrawn) {
   }
 }
 
+TEST(FeaturesCli, EveryChannelIsDrawnAndNamedAndMfccRowsAreScaled) {
+  const auto dir = testing::ScratchDir("features_cli_channels");
+  const std::string wav = (dir / "x.wav").string(), log = (dir / "log.txt").string();
+  WriteWav(wav, MakeExampleSound(16000, 0.5, 3), 16000);
+  const std::string plots = (dir / "multi").string();
+  ASSERT_EQ(RunEarshot("features " + wav + " --set multi_n_fft=256,512 --set multi_win_length=200,400 "
+                       "--set n_fft=512 --npy " + (dir / "x.npy").string() + " --plots " + plots, log), 0)
+      << ReadFile(log);
+  const std::string text = ReadFile(log);
+  EXPECT_NE(text.find("mel_1.png: x.wav: mel (log), channel 1 of 2 (n_fft 256)"), std::string::npos) << text;
+  EXPECT_NE(text.find("mel_2.png: x.wav: mel (log), channel 2 of 2 (n_fft 512)"), std::string::npos) << text;
+  EXPECT_TRUE(FileExists(plots + "/mel_1.png"));
+  EXPECT_TRUE(FileExists(plots + "/mel_2.png"));
+  ASSERT_EQ(RunEarshot("features " + wav + " --set feature=mfcc --npy " + (dir / "m.npy").string() +
+                       " --plots " + (dir / "mfcc").string(), log), 0) << ReadFile(log);
+  EXPECT_NE(ReadFile(log).find("mfcc.png: x.wav: mfcc (log), each coefficient scaled to mean 0, sd 1"),
+            std::string::npos) << ReadFile(log);
+}
+
 TEST(FeaturesCli, BadOptionsAndFilesAreNamed) {
   const auto dir = testing::ScratchDir("features_cli_bad");
   const std::string log = (dir / "log.txt").string();

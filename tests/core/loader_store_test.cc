@@ -162,6 +162,24 @@ TEST(LoadClipsTest, SkipsAndNamesEveryBadFileWithItsReason) {
   for (int i = 0; i < 20; ++i) EXPECT_EQ(loaded.row[i], i);
 }
 
+TEST(LoadClipsTest, UnreadableClipsAreLeftOutOfEverySplit) {
+  BrokenSet set;
+  for (auto& c : set.ds.clips) {
+    c.split = Split::kTrain;
+    c.fold = 1;
+  }
+  StoreOptions o;
+  o.max_bad_fraction = 0.25;
+  const LoadedClips loaded = LoadClips(set.ds, 16000, o);
+  LeaveOutUnreadable(set.ds, loaded);
+  for (size_t i = 0; i < set.ds.clips.size(); ++i) {
+    EXPECT_EQ(set.ds.clips[i].split, i < 20 ? Split::kTrain : Split::kNone) << i;
+    EXPECT_EQ(set.ds.clips[i].fold, i < 20 ? 1 : -1) << i;
+  }
+  ASSERT_FALSE(set.ds.notes.empty());
+  EXPECT_EQ(set.ds.notes.back(), "4 unreadable clips left out of every split (split none)");
+}
+
 TEST(LoadClipsTest, FailModeThrowsNamingEveryBadFile) {
   BrokenSet set;
   StoreOptions o;

@@ -336,6 +336,77 @@ TEST_F(RunReport, CommandWritesThePage) {
   EXPECT_NE(ReadFile((root_ / "stdout.txt").string()).find("run.html"), std::string::npos);
 }
 
+TEST_F(RunReport, CountsReadAsEnglish) {
+  // One epoch, one misclassified clip, the run's only model.
+  Write(run_ / "summary.json", R"({"models": [{"dir": "run/model", "epochs_run": 1, "best_epoch": 1}],
+  "seconds": 3.0, "train_clips_per_second": 0.0})");
+  Write(run_ / "model" / "log.csv", "epoch,accuracy,loss,lr,val_accuracy,val_loss\n1,0.4,1.2,0.001,0.5,1.1\n");
+  Write(run_ / "model" / "predictions_test.csv",
+        "id,cat,dog,a<b&c>\nd1.wav,0.1,0.8,0.1\nd2.wav,0.05,0.05,0.9\nc1.wav,0.7,0.2,0.1\n");
+  fs::rename(run_ / "model" / "metrics_test.json", run_ / "model" / "metrics_validation.json");
+  fs::rename(run_ / "model" / "predictions_test.csv", run_ / "model" / "predictions_validation.csv");
+  const std::string page = RenderRunReport(run_.string(), ReportOptions{});
+  EXPECT_NE(page.find("<div class=\"v\">1</div><div class=\"k\">epoch run</div>"), std::string::npos);
+  EXPECT_EQ(page.find("epochs run"), std::string::npos);
+  EXPECT_NE(page.find("Epoch log (1 epoch)"), std::string::npos);
+  EXPECT_NE(page.find("<h2>Model</h2>"), std::string::npos);
+  EXPECT_EQ(page.find("Model model"), std::string::npos);
+  EXPECT_NE(page.find("1 of 3 clips is misclassified; the one the model"), std::string::npos);
+  EXPECT_NE(page.find("No test clips: these metrics are on the validation clips."), std::string::npos);
+  EXPECT_EQ(page.find("clips'"), std::string::npos);
+  EXPECT_EQ(page.find("clips/s"), std::string::npos);  // nothing trained: no rate
+}
+
+// Two soft-labelled clips of two classes, scored on validation.
+void MakeSoftRun(const fs::path& run, const fs::path& data) {
+  Write(data / "train_answer.csv", "id,left,right\ns1,0.75,0.25\ns2,0.25,0.75\n");
+  fs::create_directories(data / "train");
+  WriteWav((data / "train" / "s1.wav").string(), Tone(300), kRate);
+  WriteWav((data / "train" / "s2.wav").string(), Tone(500), kRate);
+  Write(run / "recipe.toml",
+        "name = \"soft\"\ntask = \"soft_label\"\n\n[data]\nlayout = \"soft_csv\"\nroot = \"" +
+            data.string() + "\"\nsplit = \"none\"\n\n[features]\nsample_rate = 8000\n");
+  Write(run / "data.json", R"json({"root": "x", "layout": "soft_csv", "clips": 2, "classes": ["left", "right"],
+  "counts": {"train": {"(soft)": 2}}})json");
+  Write(run / "model" / "metrics_validation.json",
+        R"({"rows": 2, "classes": ["left", "right"], "kl_divergence": 0.1})");
+  Write(run / "model" / "predictions_validation.csv", "id,left,right\ns1,0.6,0.4\ns2,0.2,0.8\n");
+}
+
+TEST(RunReportSoft, ShowsMeanSharesNotClassCounts) {
+  const fs::path root = earshot::testing::FreshDir();
+  MakeSoftRun(root / "run", root / "data");
+  const std::string page = RenderRunReport((root / "run").string(), ReportOptions{});
+  EXPECT_EQ(page.find("(soft)"), std::string::npos);
+  EXPECT_EQ(page.find("Clips per class and split"), std::string::npos);
+  EXPECT_NE(page.find("<h3>Clips per split</h3>\n<table class=\"counts\">\n<tr><th>train</th></tr>\n<tr><td>2</td>"),
+            std::string::npos);
+  // left: labels (0.75 + 0.25) / 2, predictions (0.6 + 0.2) / 2; right the rest.
+  EXPECT_NE(page.find("<td class=\"name\">left</td><td>0.5000</td><td>0.4000</td><td>-0.1000</td>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<td class=\"name\">right</td><td>0.5000</td><td>0.6000</td><td>0.1000</td>"),
+            std::string::npos);
+  EXPECT_NE(page.find("Over 2 clips"), std::string::npos);
+  fs::remove_all(root);
+}
+
+// The demo recipes built on a real-data recipe say what they run, not what
+// the recipe they start from runs.
+TEST(DemoRecipes, DescribeThemselves) {
+  const fs::path configs = fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs";
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(configs)) {
+    if (e.path().extension() != ".toml") continue;
+    const std::string text = ReadFile(e.path().string());
+    const size_t table = text.find("\n[");
+    const std::string top = text.substr(0, table);
+    if (top.find("\nbase = ") == std::string::npos) continue;
+    EXPECT_NE(top.find("\ndescription = \""), std::string::npos) << e.path() << " keeps its base's description";
+    ++checked;
+  }
+  EXPECT_GE(checked, 7);
+}
+
 // Writes the fake run where EARSHOT_REPORT_FAKE_RUN says, for the browser
 // check (tests/CMakeLists.txt); skipped otherwise.
 TEST(RunReportBrowser, MakeFakeRun) {

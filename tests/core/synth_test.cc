@@ -16,6 +16,7 @@
 #include "earshot/synth/keywords.h"
 #include "earshot/synth/mixtures.h"
 #include "earshot/synth/noise.h"
+#include "earshot/synth/output_folder.h"
 #include "earshot/synth/speech.h"
 #include "earshot/synth/tagging.h"
 #include "earshot/util/error.h"
@@ -378,21 +379,81 @@ TEST(SynthTagging, MissingSoundfontIsNamed) {
   }
 }
 
+// A shell command's standard output; its exit status in `status`.
+std::string Capture(const std::string& cmd, int& status) {
+  std::string out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[256];
+  while (fgets(buf, sizeof(buf), pipe)) out += buf;
+  status = pclose(pipe);
+  return out;
+}
+
 TEST(SynthCli, KeywordsSubcommandPrintsTheSummary) {
   const std::string dir = FreshDir("cli_keywords");
   const std::string cmd = std::string(EARSHOT_BINARY) + " synth keywords " + dir +
                           " --speakers 1 --words yes,bed --repeats 3 --seed 5 --noise-seconds 1 2>/dev/null";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[256];
-  while (fgets(buf, sizeof(buf), pipe)) out += buf;
-  EXPECT_EQ(pclose(pipe), 0) << out;
+  int status = -1;
+  const std::string out = Capture(cmd, status);
+  EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("wrote 4 clips of 2 words by 1 speakers"), std::string::npos) << out;
   EXPECT_NE(out.find("yes       3"), std::string::npos) << out;
   int files = 0;
   for (const auto& e : fs::directory_iterator(dir + "/yes")) files += e.is_regular_file();
   EXPECT_EQ(files, 3);
+}
+
+TEST(SynthFolder, EmptyOrNewFoldersAreUsedOthersRefusedUnlessForced) {
+  const std::string dir = FreshDir("folder");
+  PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), false);
+  EXPECT_TRUE(fs::is_directory(dir + "/new"));
+  PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), false);  // still empty
+  WriteFileAtomic(dir + "/new/notes.txt", "mine");
+  try {
+    PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidOption);
+    const std::string what = e.what();
+    EXPECT_NE(what.find(dir + "/new: not empty (1 entry: notes.txt)"), std::string::npos) << what;
+    EXPECT_NE(what.find("--force"), std::string::npos) << what;
+  }
+  PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), true);
+  EXPECT_EQ(ReadFile(dir + "/new/notes.txt"), "mine");  // forced: nothing removed
+}
+
+TEST(SynthFolder, AnEarlierOutputOfTheSameKindIsReplacedOtherKindsRefused) {
+  const std::string dir = FreshDir("folder_again");
+  PrepareSynthFolder(dir, "mixtures", MixtureOutputs(), false);
+  MakeDirs(dir + "/train");
+  WriteFileAtomic(dir + "/train/0.wav", "old clip");
+  WriteFileAtomic(dir + "/train_answer.csv", "old answers");
+  WriteFileAtomic(dir + "/README", "the user's");
+  MarkSynthFolder(dir, "mixtures");
+  PrepareSynthFolder(dir, "mixtures", MixtureOutputs(), false);
+  EXPECT_FALSE(fs::exists(dir + "/train"));
+  EXPECT_FALSE(fs::exists(dir + "/train_answer.csv"));
+  EXPECT_EQ(ReadFile(dir + "/README"), "the user's");
+  try {
+    PrepareSynthFolder(dir, "tagging", TaggingOutputs(), false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("an earlier `earshot synth mixtures` output, not tagging"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(SynthCli, RefusesAFolderHoldingOtherFiles) {
+  const std::string dir = FreshDir("cli_busy");
+  WriteFileAtomic(dir + "/thesis.tex", "years of work");
+  const std::string cmd = std::string(EARSHOT_BINARY) + " synth keywords " + dir +
+                          " --speakers 1 --words yes 2>&1";
+  int status = 0;
+  const std::string out = Capture(cmd, status);
+  EXPECT_NE(status, 0) << out;
+  EXPECT_NE(out.find("not empty (1 entry: thesis.tex)"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir + "/yes"));
 }
 
 }  // namespace

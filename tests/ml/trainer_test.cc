@@ -3,6 +3,11 @@
 // every recipe in configs/ loading.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -388,6 +393,74 @@ TEST(TorchError, DescribedWithoutBacktraceAndWithAHint) {
   }
   EXPECT_FALSE(DescribeTorchError(std::runtime_error("not LibTorch"), false));
   EXPECT_FALSE(DescribeTorchError(Error(ErrorKind::kIo, "x"), false));
+
+std::string RunEarshot(const std::string& args, const std::string& log) {
+  const std::string cmd = std::string(EARSHOT_BINARY) + " " + args + " > " + log + " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << ReadFile(log);
+  return ReadFile(log);
+}
+
+TEST(TrainCommand, UnreadableFilesAreInNoSplitAndAFinishedRunHasNothingToTrain) {
+  const fs::path root = MakeToneSet("train_command_unreadable");
+  const fs::path dir = root.parent_path();
+  WriteFileAtomic((root / "low" / "ffffffff_nohash_0.wav").string(), "not audio");
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  const std::string run = (dir / "run").string(), log = (dir / "out.txt").string();
+  fs::remove_all(run);
+  const std::string first = RunEarshot("train " + (dir / "tones.toml").string() + " --no-report --out " + run, log);
+  EXPECT_NE(first.find("training clips/s"), std::string::npos) << first;
+  // split.csv: the unreadable file is in no split; the 42 readable ones are.
+  const std::string split = ReadFile(run + "/model/split.csv");
+  EXPECT_NE(split.find("low/ffffffff_nohash_0.wav,none\n"), std::string::npos) << split;
+  const nlohmann::json data = nlohmann::json::parse(ReadFile(run + "/data.json"));
+  int64_t used = 0;
+  for (const char* s : {"train", "validation", "test"}) {
+    if (!data["counts"].contains(s)) continue;
+    for (const auto& [label, n] : data["counts"][s].items()) used += n.get<int64_t>();
+  }
+  EXPECT_EQ(used, 42);
+  EXPECT_EQ(data["counts"]["none"]["low"].get<int>(), 1) << data.dump();
+  // Resuming the finished run trains nothing and says so.
+  const std::string again = RunEarshot("train --resume " + run + " --no-report", log);
+  EXPECT_NE(again.find("nothing was left to train"), std::string::npos) << again;
+  EXPECT_EQ(again.find("clips/s"), std::string::npos) << again;
+}
+
+TEST(TrainCommand, InterruptSaysHowToResumeAndTheCheckpointResumes) {
+  const fs::path root = MakeToneSet("train_command_interrupt");
+  const fs::path dir = root.parent_path();
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 30;  // far more than the time to see the first checkpoint
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  const std::string run = (dir / "run").string(), log = (dir / "out.txt").string();
+  fs::remove_all(run);
+  const std::string cmd = "exec " + std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
+                          " --no-report --out " + run + " > " + log + " 2>&1";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Interrupt once the first epoch's checkpoint is written.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (!FileExists(run + "/model/checkpoint") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const std::string out = ReadFile(log);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "training ended before the interrupt";
+  EXPECT_EQ(WEXITSTATUS(status), 130) << out;
+  EXPECT_NE(out.find("resume with: earshot train --resume " + run + "\n"), std::string::npos) << out;
+  // The checkpoint is whole: the run resumes and finishes its 30 epochs.
+  RunEarshot("train --resume " + run + " --no-report", log);
+  const std::string epochs = ReadFile(run + "/model/log.csv");
+  EXPECT_EQ(std::count(epochs.begin(), epochs.end(), '\n'), 31) << epochs;
 }
 
 TEST(Bundle, BadFilesGiveErrorsNamingThePath) {

@@ -47,4 +47,9 @@ LoadedClips LoadClips(const Dataset& dataset, int sample_rate, const StoreOption
 // SummarizeLevels (summary.h) counts them per class.
 std::vector<MeasuredClip> MeasureClipLevels(const Dataset& dataset, int threads);
 
+// Takes the clips that could not be read out of every split (split none,
+// fold -1) with a note saying how many, so that counts, split files and
+// folds name only clips that train, validate or test.
+void LeaveOutUnreadable(Dataset& dataset, const LoadedClips& loaded);
+
 }  // namespace earshot
