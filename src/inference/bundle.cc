@@ -8,6 +8,7 @@
 
 #include "earshot/features/frontend.h"
 #include "earshot/models/zoo.h"
+#include "earshot/util/digest.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 
@@ -15,6 +16,7 @@ namespace earshot {
 namespace {
 
 constexpr const char* kMetaKey = "earshot_meta";
+constexpr const char* kChecksumKey = "earshot_sha256";
 constexpr int kFormatVersion = 1;
 
 std::string ShapeString(const std::vector<int64_t>& s) {
@@ -25,6 +27,21 @@ std::string ShapeString(const std::vector<int64_t>& s) {
 
 // First line of a c10::Error message: the rest is a C++ backtrace.
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// SHA-256 of the metadata and of every parameter and buffer (name, type,
+// shape, bytes), so that a damaged byte anywhere in them is noticed.
+std::string Checksum(const std::string& meta, Classifier& model) {
+  Digest d(Digest::Kind::kSha256);
+  d.Update(meta);
+  auto add = [&](const std::string& name, const torch::Tensor& value) {
+    const torch::Tensor t = value.detach().cpu().contiguous();
+    d.Update(name + " " + std::string(t.dtype().name()) + " " + ShapeString(t.sizes().vec()) + "\n");
+    d.Update(t.data_ptr(), t.nbytes());
+  };
+  for (const auto& p : model.named_parameters()) add(p.key(), p.value());
+  for (const auto& p : model.named_buffers()) add(p.key(), p.value());
+  return d.Hex();
+}
 
 }  // namespace
 
@@ -43,7 +60,9 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
   meta["provenance"] = info.provenance_json;
   torch::serialize::OutputArchive archive;
   model.save(archive);
-  archive.write(kMetaKey, c10::IValue(meta.dump()));
+  const std::string meta_text = meta.dump();
+  archive.write(kMetaKey, c10::IValue(meta_text));
+  archive.write(kChecksumKey, c10::IValue(Checksum(meta_text, model)));
   std::ostringstream bytes;
   archive.save_to(bytes);
   WriteFileAtomic(path, bytes.str());
@@ -118,6 +137,17 @@ Bundle LoadBundle(const std::string& path) {
   };
   for (const auto& p : b.model->named_parameters()) check(p.key(), p.value());
   for (const auto& p : b.model->named_buffers()) check(p.key(), p.value());
+  // Bundles written before checksums were recorded have none and load as before.
+  c10::IValue recorded;
+  if (archive.try_read(kChecksumKey, recorded)) {
+    const std::string computed = Checksum(meta_value.toStringRef(), *b.model);
+    if (!recorded.isString() || recorded.toStringRef() != computed) {
+      ThrowBadData(path + ": damaged bundle: the SHA-256 checksum of its weights and metadata (" + computed +
+                   ") differs from the one recorded when it was written (" +
+                   (recorded.isString() ? recorded.toStringRef() : std::string("unreadable")) +
+                   "); train or copy it again");
+    }
+  }
   b.model->eval();
   torch::NoGradGuard no_grad;
   std::vector<int64_t> batch_shape{1};

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "earshot/util/allocator.h"
+#include "earshot/util/digest.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/progress.h"
@@ -58,6 +59,24 @@ TEST(Files, ErrorsNameThePath) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/x.bin"), std::string::npos);
   }
   EXPECT_THROW(WriteFileAtomic("/nonexistent/dir/x.bin", "x"), Error);
+}
+
+}  // namespace
+}  // namespace earshot
+
+namespace earshot {
+namespace {
+
+TEST(Digest, Sha256AndSha1OfKnownTexts) {
+  Digest whole(Digest::Kind::kSha256);
+  whole.Update("abc");
+  EXPECT_EQ(whole.Hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Digest parts(Digest::Kind::kSha256);  // fed in parts, the same digest
+  parts.Update("a");
+  parts.Update("bc", 2);
+  EXPECT_EQ(parts.Hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_THROW(parts.Hex(), Error);
 }
 
 }  // namespace

@@ -320,6 +320,59 @@ TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
   EXPECT_THROW(LoadBundle(path), Error);
 }
 
+// A byte flipped inside the weights changes the probabilities without a
+// word unless the bundle's checksum catches it; a bundle written before
+// checksums existed still loads.
+TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
+  const fs::path dir = testing::ScratchDir("bundle_checksum");
+  BundleInfo info;
+  info.features.n_mels = 20;
+  info.labels = {"a", "b", "c"};
+  info.clip_samples = 16000;
+  info.example_shape = {1, 20, 101};
+  info.model.name = "ds_cnn";
+  auto model = BuildModel(info.model, info.example_shape, 3);
+  // A value whose bytes are easy to find in the file.
+  const float marker = 1234.5678f;
+  {
+    torch::NoGradGuard no_grad;
+    model->parameters().front().view(-1)[0].fill_(marker);
+  }
+  const std::string path = (dir / "model.bundle").string();
+  SaveBundle(path, info, *model);
+  EXPECT_NO_THROW(LoadBundle(path));
+
+  std::string bytes = ReadFile(path);
+  const std::string pattern(reinterpret_cast<const char*>(&marker), sizeof(marker));
+  const size_t at = bytes.find(pattern);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x01);  // the marker's lowest bit
+  const std::string damaged = (dir / "damaged.bundle").string();
+  WriteFileAtomic(damaged, bytes);
+  try {
+    LoadBundle(damaged);
+    FAIL() << "a damaged bundle loaded";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::kBadData);
+    EXPECT_NE(what.find(damaged + ": damaged bundle"), std::string::npos) << what;
+    EXPECT_NE(what.find("checksum"), std::string::npos) << what;
+  }
+
+  // The same bundle as earlier versions wrote it: no checksum record.
+  torch::serialize::InputArchive in;
+  in.load_from(path);
+  c10::IValue meta;
+  ASSERT_TRUE(in.try_read("earshot_meta", meta));
+  torch::serialize::OutputArchive old;
+  model->save(old);
+  old.write("earshot_meta", meta);
+  const std::string unchecked = (dir / "unchecked.bundle").string();
+  old.save_to(unchecked);
+  const Bundle b = LoadBundle(unchecked);
+  EXPECT_FLOAT_EQ(b.model->parameters().front().view(-1)[0].item<float>(), marker);
+}
+
 TEST(Recipe, EveryConfigLoadsAndValidates) {
   int count = 0;
   for (const auto& entry : fs::directory_iterator(fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs")) {

@@ -7,7 +7,10 @@
 //   auto logits = b.model->forward(x);
 //
 // The file is a LibTorch archive (zip) with the weights under their module
-// names and the rest as one JSON string under "earshot_meta".
+// names, the rest as one JSON string under "earshot_meta", and under
+// "earshot_sha256" the SHA-256 of that JSON and of every parameter and
+// buffer: a bundle damaged after it was written is refused. Bundles written
+// before the checksum existed have none and load unchecked.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +45,8 @@ struct Bundle {
 // Written atomically. Throws Error naming the path on failure.
 void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& model);
 
-// Throws Error naming the path and what does not fit: an unknown format,
+// Throws Error naming the path and what does not fit: a checksum that
+// differs from the recorded one (damaged bytes), an unknown format,
 // weights that do not match the model built from its own config, a label
 // count that differs from the model's outputs, a front end whose output
 // differs from the recorded example shape.
