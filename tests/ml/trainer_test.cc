@@ -173,6 +173,81 @@ TEST(Trainer, UnknownMonitorIsAnErrorBeforeTheFirstEpoch) {
   EXPECT_FALSE(FileExists(out + "/model/log.csv"));
 }
 
+// A run that cannot start (wrong root, a refused schedule, an unknown
+// monitor) writes nothing; a run that completed no epoch is replaced by the
+// corrected one, while one that trained is kept for --resume.
+TEST(Trainer, FailedStartLeavesNothingAndAnUntrainedRunIsReplaced) {
+  const fs::path root = MakeToneSet("trainer_failed_start");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  RecipeOptions wrong_root = r;
+  wrong_root.data.root = (root.parent_path() / "nowhere").string();
+  RecipeOptions cosine = r;
+  cosine.train.schedule.name = "cosine";
+  cosine.train.schedule.warmup_epochs = 1;  // no epoch left for the cosine
+  RecipeOptions monitor = r;
+  monitor.train.checkpoint.monitor = "val_acc";
+  for (const RecipeOptions* bad : {&wrong_root, &cosine, &monitor}) {
+    EXPECT_THROW(TrainRecipe(*bad, out, false), Error);
+    EXPECT_FALSE(fs::exists(out)) << "a failed start left " << out;
+  }
+  // What an earlier failure after the folder was made leaves: a recipe, the
+  // data summary, a model folder without a checkpoint.
+  fs::create_directories(out + "/model");
+  fs::create_directories(out + "/fold-3");
+  WriteFileAtomic(out + "/recipe.toml", ToToml(wrong_root));
+  WriteFileAtomic(out + "/data.json", "{}");
+  WriteFileAtomic(out + "/notes.txt", "the user's own file");
+  const TrainSummary s = TrainRecipe(r, out, false);
+  EXPECT_EQ(s.models[0].epochs_run, 1);
+  EXPECT_FALSE(fs::exists(out + "/fold-3")) << "the failed run's folders stay";
+  EXPECT_TRUE(fs::exists(out + "/notes.txt"));
+  EXPECT_NE(ReadFile(out + "/recipe.toml").find(root.string()), std::string::npos);
+  // Now it trained: a fresh run there is refused.
+  try {
+    TrainRecipe(r, out, false);
+    FAIL() << "a trained run was replaced";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds a run already"), std::string::npos) << e.what();
+  }
+}
+
+// --resume continues the recorded model on the recorded data: a change to
+// either is refused naming the key and both values, and so is a new epoch
+// count under the cosine schedule, whose horizon it is. Thread counts may
+// change.
+TEST(Trainer, ResumeRefusesChangesToTheModelOrItsData) {
+  const fs::path root = MakeToneSet("trainer_resume_changes");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  r.train.schedule.name = "cosine";
+  TrainRecipe(r, out, false);
+  const std::string log = ReadFile(out + "/model/log.csv");
+  auto refused = [&](const std::string& setting, const std::vector<std::string>& words) {
+    RecipeOptions changed = r;
+    ApplySetting(changed, setting);
+    try {
+      TrainRecipe(changed, out, true);
+      ADD_FAILURE() << setting << " accepted on resume";
+    } catch (const Error& e) {
+      for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(ReadFile(out + "/model/log.csv"), log);
+  };
+  refused("features.n_mels=64", {"features.n_mels was 20, now 64"});
+  refused("data.validation_fraction=0.5", {"data.validation_fraction was 0.25, now 0.5"});
+  refused("loader.clip.seconds=1", {"loader.clip.seconds was 0.5, now 1"});
+  refused("train.epochs=3", {"train.epochs was 1, now 3", "cosine"});
+  RecipeOptions threads = r;
+  threads.train.threads = 2;
+  threads.loader.threads = 1;
+  EXPECT_NO_THROW(TrainRecipe(threads, out, true));
+}
+
 TEST(Trainer, SeedsOnTwoClassesAreAveragedOnTheTestClips) {
   const fs::path root = MakeToneSet("trainer_seeds");
   const std::string out = (root.parent_path() / "run").string();
