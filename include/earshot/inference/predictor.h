@@ -20,11 +20,15 @@
 #include <string>
 #include <vector>
 
+#include "earshot/data/bad_files.h"
 #include "earshot/eval/ensemble.h"
 #include "earshot/inference/bundle.h"
 #include "earshot/training/loss_options.h"
 
 namespace earshot {
+
+// Eval and predict draw a progress bar on stderr for more clips than this.
+constexpr size_t kProgressFiles = 256;
 
 struct PredictorOptions {
   std::string window_combine = "mean";  // mean | max: how a long clip's window probabilities combine
@@ -71,18 +75,25 @@ class Predictor {
 
   // Decodes and predicts every file; ids name the rows (the paths when
   // empty). The result's classes are labels(), its source the bundle path.
+  // Without `bad` a file that cannot be read is an error naming it; with
+  // it, the file is recorded there (BadFileReport, data/bad_files.h) and
+  // left out of the rows. More than kProgressFiles files show a progress
+  // bar on stderr.
   eval::Predictions PredictFiles(const std::vector<std::string>& paths,
-                                 const std::vector<std::string>& ids = {}) const;
+                                 const std::vector<std::string>& ids = {},
+                                 BadFileReport* bad = nullptr) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-// Sound files named on a command line: audio files (id = file name),
-// folders (every audio file below, id = path relative to the folder) and
-// list files (one audio path per line, relative to the list; id = the
-// line). A path that does not exist is an error naming it.
+// Sound files named on a command line: audio files (id = the path as
+// given), folders (every audio file below, id = path relative to the
+// folder) and list files (one audio path per line, relative to the list;
+// id = the line). A path that does not exist is an error naming it, and so
+// are two files that would get the same id (the same relative path under
+// two folders given).
 struct InputFile {
   std::string path;
   std::string id;
@@ -96,11 +107,14 @@ void CheckSameLabels(const std::vector<const Predictor*>& predictors);
 // Every predictor on every file, then the
 // per-file probabilities combined (eval::Combine: arithmetic mean for
 // seed 002, geometric for seed 003). `each`, when given, receives each
-// bundle's own predictions (the per-fold arrays of seed 003).
+// bundle's own predictions (the per-fold arrays of seed 003). With `bad`,
+// files that cannot be read are listed there and left out of every set
+// (PredictFiles); without it they are an error.
 eval::Predictions PredictEnsemble(const std::vector<const Predictor*>& predictors,
                                   const std::vector<std::string>& paths,
                                   const std::vector<std::string>& ids,
                                   const eval::EnsembleOptions& options,
-                                  std::vector<eval::Predictions>* each = nullptr);
+                                  std::vector<eval::Predictions>* each = nullptr,
+                                  BadFileReport* bad = nullptr);
 
 }  // namespace earshot
