@@ -11,6 +11,7 @@
 #include "earshot/util/digest.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/toml_table.h"
 
 namespace earshot {
 namespace {
@@ -43,6 +44,19 @@ std::string Checksum(const std::string& meta, Classifier& model) {
   return d.Hex();
 }
 
+// Bundles written before the data, store, loader and output were recorded
+// on their own: read them from the recipe's tables (defaults without one).
+void FromRecipe(BundleInfo& info, const std::string& path) {
+  const std::string origin = path + " [recipe]";
+  const std::string& recipe = info.recipe_toml;
+  const std::string loss = recipe.empty() ? "" : TomlString(recipe, "train.loss.name", "cross_entropy", origin);
+  info.output = loss == "bce" || (loss.empty() && info.task == "multi_label") ? "sigmoid" : "softmax";
+  if (recipe.empty()) return;
+  LoadTomlString(info.data, TomlTable(recipe, "data", origin), origin + " [data]");
+  LoadTomlString(info.store, TomlTable(recipe, "store", origin), origin + " [store]");
+  LoadTomlString(info.loader, TomlTable(recipe, "loader", origin), origin + " [loader]");
+}
+
 }  // namespace
 
 void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& model) {
@@ -53,6 +67,10 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
   meta["model"] = nlohmann::json::parse(ToJson(info.model));
   meta["labels"] = info.labels;
   meta["task"] = info.task;
+  meta["output"] = info.output;
+  meta["data"] = nlohmann::json::parse(ToJson(info.data));
+  meta["store"] = nlohmann::json::parse(ToJson(info.store));
+  meta["loader"] = nlohmann::json::parse(ToJson(info.loader));
   meta["clip_samples"] = info.clip_samples;
   meta["example_shape"] = info.example_shape;
   meta["normalizer"] = info.normalizer_json;
@@ -103,8 +121,19 @@ Bundle LoadBundle(const std::string& path) {
     info.normalizer_json = meta.value("normalizer", "");
     info.recipe_toml = meta.value("recipe", "");
     info.provenance_json = meta.value("provenance", "");
+    if (meta.contains("output")) {
+      info.output = meta.at("output").get<std::string>();
+      LoadJson(info.data, meta.at("data").dump(), path + " [data]");
+      LoadJson(info.store, meta.at("store").dump(), path + " [store]");
+      LoadJson(info.loader, meta.at("loader").dump(), path + " [loader]");
+    } else {
+      FromRecipe(info, path);
+    }
   } catch (const nlohmann::json::exception& e) {
     ThrowBadData(path + ": bundle metadata is incomplete (" + e.what() + ")");
+  }
+  if (info.output != "softmax" && info.output != "sigmoid") {
+    ThrowBadData(path + ": bundle output should be softmax | sigmoid. Given: '" + info.output + "'");
   }
   FrontEnd fe(info.features);
   const auto shape = fe.OutputShape(info.clip_samples);

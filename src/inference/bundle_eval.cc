@@ -9,7 +9,6 @@
 #include "earshot/data/loader.h"
 #include "earshot/data/readers.h"
 #include "earshot/plots/charts.h"
-#include "earshot/training/recipe.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/progress.h"
@@ -24,17 +23,10 @@ bool InSplit(const ClipRef& c, const std::string& split) {
   return c.split == Split::kTrain;
 }
 
-// The recipe the bundle was trained with; the defaults when it holds none.
-RecipeOptions RecipeOf(const Predictor& p) {
-  RecipeOptions recipe;
-  if (!p.info().recipe_toml.empty()) LoadTomlString(recipe, p.info().recipe_toml, p.path() + " [recipe]");
-  return recipe;
-}
-
 // The data options the bundle was trained with, pointed at `root`.
-DataOptions DataOptionsFor(const RecipeOptions& recipe, const std::string& root,
+DataOptions DataOptionsFor(const BundleInfo& info, const std::string& root,
                            const std::vector<std::string>& settings) {
-  DataOptions d = recipe.data;
+  DataOptions d = info.data;
   d.root = root;
   d.split_file.clear();
   if (d.split == "file") d.split = "auto";
@@ -100,14 +92,13 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
   const std::vector<std::string>& labels = first.labels();
   if (first.info().task == "multi_label") eo.renormalize = false;
 
-  const RecipeOptions recipe = RecipeOf(first);
   // Unreadable files: the store's policy, with no limit on their share
   // (each clip's prediction stands alone).
-  StoreOptions store = recipe.store;
+  StoreOptions store = first.info().store;
   store.on_bad_file = options.on_bad_file;
   store.max_bad_fraction = 1.0;
   store.Validate();
-  const DataOptions data = DataOptionsFor(recipe, data_root, options.settings);
+  const DataOptions data = DataOptionsFor(first.info(), data_root, options.settings);
   Dataset ds = ReadDataset(data);
   if (ds.classes.empty()) ThrowMismatch(data_root + ": the data have no labels: eval needs labelled clips");
 
@@ -164,8 +155,7 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
     set.classes = labels;
     set.columns = static_cast<int>(labels.size());
     for (int64_t i : kept) set.ids.push_back(subset.clips[static_cast<size_t>(i)].id);
-    set.scores = PredictStore(*p, p == &first ? recipe.loader : RecipeOf(*p).loader, *loaded, kept,
-                              dataset_index);
+    set.scores = PredictStore(*p, p->info().loader, *loaded, kept, dataset_index);
     sets.push_back(std::move(set));
   }
   r.bad_files = static_cast<int64_t>(subset.clips.size() - kept.size());

@@ -14,8 +14,6 @@
 #include "earshot/data/feature_norm.h"
 #include "earshot/features/frontend.h"
 #include "earshot/models/zoo.h"
-#include "earshot/training/loss.h"
-#include "earshot/training/recipe.h"
 #include "earshot/util/error.h"
 #include "earshot/util/progress.h"
 
@@ -35,7 +33,6 @@ struct Predictor::Impl {
   Bundle bundle;
   std::unique_ptr<FrontEnd> frontend;
   FeatureNorm norm;
-  LossOptions loss;
   int64_t window = 0;
   int64_t hop = 0;
   int64_t example_size = 0;
@@ -62,7 +59,7 @@ std::vector<float> Predictor::Impl::Run(const float* windows, int64_t count) con
     std::vector<int64_t> batch_shape{size};
     batch_shape.insert(batch_shape.end(), shape.begin(), shape.end());
     const auto x = torch::from_blob(features.data(), batch_shape, torch::kFloat32);
-    const auto p = OutputProbabilities(loss, bundle.model->forward(x)).contiguous();
+    const auto p = Probabilities(bundle.info.output, bundle.model->forward(x)).contiguous();
     std::copy(p.data_ptr<float>(), p.data_ptr<float>() + p.numel(), probs.data() + first * classes);
   }
   return probs;
@@ -92,17 +89,7 @@ Predictor::Predictor(const std::string& bundle_path, const PredictorOptions& opt
   if (!info.normalizer_json.empty()) {
     m.norm = FeatureNorm::FromJson(info.normalizer_json, bundle_path + " [normalizer]");
   }
-  // The recipe as trained gives the loss (softmax or sigmoid outputs) and
-  // the window hop; a bundle without one uses the defaults for its task.
-  ClipOptions clip;
-  if (!info.recipe_toml.empty()) {
-    RecipeOptions recipe;
-    LoadTomlString(recipe, info.recipe_toml, bundle_path + " [recipe]");
-    m.loss = recipe.train.loss;
-    clip = recipe.loader.clip;
-  } else if (info.task == "multi_label") {
-    m.loss.name = "bce";
-  }
+  ClipOptions clip = info.loader.clip;
   if (options.hop_seconds >= 0) clip.hop_seconds = options.hop_seconds;
   m.window = info.clip_samples;
   if (m.window < 1) ThrowBadData(bundle_path + ": clip_samples should be >= 1. Given: " + std::to_string(m.window));
@@ -120,7 +107,7 @@ const std::vector<std::string>& Predictor::labels() const { return impl_->bundle
 int Predictor::sample_rate() const { return impl_->bundle.info.features.sample_rate; }
 int64_t Predictor::window_samples() const { return impl_->window; }
 int64_t Predictor::hop_samples() const { return impl_->hop; }
-const LossOptions& Predictor::loss() const { return impl_->loss; }
+const std::string& Predictor::output() const { return impl_->bundle.info.output; }
 
 std::vector<float> Predictor::WindowProbabilities(const float* samples, int64_t n,
                                                   int64_t* windows) const {

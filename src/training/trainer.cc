@@ -220,15 +220,20 @@ RecipeOptions ModelTrainer::ModelRecipe() const {
 }
 
 BundleInfo ModelTrainer::Info(int epoch, const std::map<std::string, double>& metrics) const {
+  const RecipeOptions own = ModelRecipe();
   BundleInfo info;
-  info.features = r_.features;
-  info.model = r_.model;
+  info.features = own.features;
+  info.model = own.model;
   info.labels = ds_.classes;
-  info.task = r_.task;
-  info.clip_samples = r_.loader.clip.Length(r_.features.sample_rate);
+  info.task = own.task;
+  info.output = own.train.loss.Output();
+  info.data = own.data;
+  info.store = own.store;
+  info.loader = own.loader;
+  info.clip_samples = own.loader.clip.Length(own.features.sample_rate);
   info.example_shape = example_shape_;
   info.normalizer_json = norm_.mode == "none" ? "" : norm_.ToJson();
-  info.recipe_toml = ToToml(ModelRecipe());
+  info.recipe_toml = ToToml(own);
   json prov;
   prov["earshot"] = kVersion;
   prov["created"] = NowIso();

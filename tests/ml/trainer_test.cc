@@ -6,15 +6,18 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <thread>
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/eval/ensemble.h"
 #include "earshot/inference/bundle.h"
+#include "earshot/inference/predictor.h"
 #include "earshot/models/zoo.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
@@ -77,6 +80,16 @@ RecipeOptions TinyRecipe(const fs::path& root) {
   r.train.optimizer.lr = 0.01;
   r.train.checkpoint.monitor = "val_accuracy";
   return r;
+}
+
+// `f` throws an earshot::Error whose message holds every one of `words`.
+void ExpectError(const std::function<void()>& f, const std::vector<std::string>& words) {
+  try {
+    f();
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
+  }
 }
 
 std::vector<float> Weights(const std::string& bundle) {
@@ -206,12 +219,7 @@ TEST(Trainer, FailedStartLeavesNothingAndAnUntrainedRunIsReplaced) {
   EXPECT_TRUE(fs::exists(out + "/notes.txt"));
   EXPECT_NE(ReadFile(out + "/recipe.toml").find(root.string()), std::string::npos);
   // Now it trained: a fresh run there is refused.
-  try {
-    TrainRecipe(r, out, false);
-    FAIL() << "a trained run was replaced";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("holds a run already"), std::string::npos) << e.what();
-  }
+  ExpectError([&] { TrainRecipe(r, out, false); }, {"holds a run already"});
 }
 
 // --resume continues the recorded model on the recorded data: a change to
@@ -228,14 +236,10 @@ TEST(Trainer, ResumeRefusesChangesToTheModelOrItsData) {
   TrainRecipe(r, out, false);
   const std::string log = ReadFile(out + "/model/log.csv");
   auto refused = [&](const std::string& setting, const std::vector<std::string>& words) {
+    SCOPED_TRACE(setting);
     RecipeOptions changed = r;
     ApplySetting(changed, setting);
-    try {
-      TrainRecipe(changed, out, true);
-      ADD_FAILURE() << setting << " accepted on resume";
-    } catch (const Error& e) {
-      for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
-    }
+    ExpectError([&] { TrainRecipe(changed, out, true); }, words);
     EXPECT_EQ(ReadFile(out + "/model/log.csv"), log);
   };
   refused("features.n_mels=64", {"features.n_mels was 20, now 64"});
@@ -424,15 +428,7 @@ TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
   bytes[at] = static_cast<char>(bytes[at] ^ 0x01);  // the marker's lowest bit
   const std::string damaged = (dir / "damaged.bundle").string();
   WriteFileAtomic(damaged, bytes);
-  try {
-    LoadBundle(damaged);
-    FAIL() << "a damaged bundle loaded";
-  } catch (const Error& e) {
-    const std::string what = e.what();
-    EXPECT_EQ(e.kind(), ErrorKind::kBadData);
-    EXPECT_NE(what.find(damaged + ": damaged bundle"), std::string::npos) << what;
-    EXPECT_NE(what.find("checksum"), std::string::npos) << what;
-  }
+  ExpectError([&] { LoadBundle(damaged); }, {damaged + ": damaged bundle", "checksum"});
 
   // The same bundle as earlier versions wrote it: no checksum record.
   torch::serialize::InputArchive in;
@@ -446,6 +442,63 @@ TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
   old.save_to(unchecked);
   const Bundle b = LoadBundle(unchecked);
   EXPECT_FLOAT_EQ(b.model->parameters().front().view(-1)[0].item<float>(), marker);
+}
+
+// A bundle carries what prediction needs (output activation, window hop,
+// data and loader options) itself; a bundle written before it did gets them
+// from its recorded recipe.
+TEST(Bundle, CarriesItsOutputAndLoaderOrReadsThemFromItsRecipe) {
+  const fs::path dir = testing::ScratchDir("bundle_output");
+  BundleInfo info;
+  info.features.n_mels = 20;
+  info.labels = {"a", "b", "c"};
+  info.task = "multi_label";
+  info.output = "sigmoid";
+  info.loader.clip.hop_seconds = 0.25;
+  info.loader.seed = 7;
+  info.data.split = "kfold";
+  info.data.fold = 2;
+  info.clip_samples = 16000;
+  info.example_shape = {1, 20, 101};
+  info.model.name = "ds_cnn";
+  auto model = BuildModel(info.model, info.example_shape, 3);
+  const std::string path = (dir / "model.bundle").string();
+  SaveBundle(path, info, *model);
+  const std::vector<float> tone(24000, 0.1f);
+  auto check = [&](const std::string& bundle) {
+    SCOPED_TRACE(bundle);
+    const Predictor p(bundle);
+    EXPECT_EQ(p.output(), "sigmoid");
+    EXPECT_EQ(p.hop_samples(), 4000);
+    EXPECT_EQ(p.info().loader.seed, 7);
+    EXPECT_EQ(p.info().data.fold, 2);
+    // One window of 1 s at a 0.25 s hop: a 1.5 s clip gives three.
+    int64_t windows = 0;
+    p.WindowProbabilities(tone.data(), static_cast<int64_t>(tone.size()), &windows);
+    EXPECT_EQ(windows, 3);
+  };
+  check(path);
+
+  // As earlier versions wrote it: the same settings only in the recipe.
+  RecipeOptions recipe;
+  recipe.train.loss.name = "bce";
+  recipe.loader.clip.hop_seconds = 0.25;
+  recipe.loader.seed = 7;
+  recipe.data.split = "kfold";
+  recipe.data.fold = 2;
+  torch::serialize::InputArchive in;
+  in.load_from(path);
+  c10::IValue meta_value;
+  ASSERT_TRUE(in.try_read("earshot_meta", meta_value));
+  nlohmann::json meta = nlohmann::json::parse(meta_value.toStringRef());
+  for (const char* key : {"output", "data", "store", "loader"}) meta.erase(key);
+  meta["recipe"] = ToToml(recipe);
+  torch::serialize::OutputArchive old;
+  model->save(old);
+  old.write("earshot_meta", c10::IValue(meta.dump()));
+  const std::string older = (dir / "older.bundle").string();
+  old.save_to(older);
+  check(older);
 }
 
 TEST(Recipe, EveryConfigLoadsAndValidates) {

@@ -7,7 +7,7 @@
 //   std::cout << r.ToJson();
 //   WriteEvalOutputs(r, "runs/kws/eval");     // metrics.json, predictions.csv, PNGs
 //
-// The data are read with the data options of the bundle's recipe (so the
+// The data are read with the bundle's data options (its recipe's, so the
 // split is the one trained with), their root replaced by the given folder,
 // then `settings` applied. The data's labels are mapped onto the bundle's by
 // name: a data label the bundle lacks is an error naming it. Each clip is

@@ -7,7 +7,7 @@
 //   eval::Predictions all = p.PredictFiles(paths, ids);      // rows x labels
 //
 // A clip longer than the model's window is cut into windows of
-// info().clip_samples, hop_seconds apart (the recipe's loader.clip.hop_seconds,
+// info().clip_samples, hop_seconds apart (the bundle's loader.clip.hop_seconds,
 // data/clip_length.h WindowStarts: the last window ends at the clip's end);
 // a shorter one is zero-padded, centred. The window probabilities are
 // combined by their mean (or, with window_combine = max, each class's
@@ -23,7 +23,6 @@
 #include "earshot/data/bad_files.h"
 #include "earshot/eval/ensemble.h"
 #include "earshot/inference/bundle.h"
-#include "earshot/training/loss_options.h"
 
 namespace earshot {
 
@@ -34,7 +33,7 @@ struct PredictorOptions {
   std::string window_combine = "mean";  // mean | max: how a long clip's window probabilities combine
   int batch_size = 32;                  // windows per forward pass
   int threads = 1;                      // front-end threads per batch
-  double hop_seconds = -1.0;            // window step; < 0 = the bundle's recipe (loader.clip.hop_seconds); 0 = one window length
+  double hop_seconds = -1.0;            // window step; < 0 = the bundle's loader.clip.hop_seconds; 0 = one window length
 
   // Throws Error(kInvalidOption) naming the option and the value.
   void Validate() const;
@@ -55,7 +54,7 @@ class Predictor {
   int sample_rate() const;           // the rate samples must be at
   int64_t window_samples() const;    // the model's window (info().clip_samples)
   int64_t hop_samples() const;       // step between windows of a long clip
-  const LossOptions& loss() const;   // how logits become probabilities
+  const std::string& output() const;  // softmax | sigmoid: how logits become probabilities
 
   // Probabilities of every window of one clip at sample_rate(): windows x
   // labels, row-major; `windows` receives the count.
