@@ -372,14 +372,20 @@ TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
   }
 }
 
-TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
-  const fs::path dir = testing::ScratchDir("bundle_mismatch");
+// A DS-CNN on 20 mels of 1 s at 16 kHz, three labels.
+BundleInfo DsCnnInfo() {
   BundleInfo info;
   info.features.n_mels = 20;
   info.labels = {"a", "b", "c"};
   info.clip_samples = 16000;
   info.example_shape = {1, 20, 101};
   info.model.name = "ds_cnn";
+  return info;
+}
+
+TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
+  const fs::path dir = testing::ScratchDir("bundle_mismatch");
+  BundleInfo info = DsCnnInfo();
   auto wide = BuildModel(info.model, info.example_shape, 3);
   ModelOptions larger = info.model;
   larger.size = "m";
@@ -404,12 +410,7 @@ TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
 // checksums existed still loads.
 TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
   const fs::path dir = testing::ScratchDir("bundle_checksum");
-  BundleInfo info;
-  info.features.n_mels = 20;
-  info.labels = {"a", "b", "c"};
-  info.clip_samples = 16000;
-  info.example_shape = {1, 20, 101};
-  info.model.name = "ds_cnn";
+  BundleInfo info = DsCnnInfo();
   auto model = BuildModel(info.model, info.example_shape, 3);
   // A value whose bytes are easy to find in the file.
   const float marker = 1234.5678f;
@@ -449,18 +450,13 @@ TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
 // from its recorded recipe.
 TEST(Bundle, CarriesItsOutputAndLoaderOrReadsThemFromItsRecipe) {
   const fs::path dir = testing::ScratchDir("bundle_output");
-  BundleInfo info;
-  info.features.n_mels = 20;
-  info.labels = {"a", "b", "c"};
+  BundleInfo info = DsCnnInfo();
   info.task = "multi_label";
   info.output = "sigmoid";
   info.loader.clip.hop_seconds = 0.25;
   info.loader.seed = 7;
   info.data.split = "kfold";
   info.data.fold = 2;
-  info.clip_samples = 16000;
-  info.example_shape = {1, 20, 101};
-  info.model.name = "ds_cnn";
   auto model = BuildModel(info.model, info.example_shape, 3);
   const std::string path = (dir / "model.bundle").string();
   SaveBundle(path, info, *model);
