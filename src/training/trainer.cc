@@ -520,8 +520,11 @@ void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
   std::map<std::string, json> was, now;
   FlattenRecipe(json::parse(ToJson(recorded)), "", was);
   FlattenRecipe(json::parse(ToJson(recipe)), "", now);
-  static const std::set<std::string> kFree{"name",          "description",   "train.threads",
-                                           "loader.threads", "loader.prefetch", "store.threads"};
+  // Threads change the speed only; the bad-file policy can only stop a run
+  // whose files went bad since, not change the clips it trains on.
+  static const std::set<std::string> kFree{
+      "name",          "description",     "train.threads",      "loader.threads", "loader.prefetch",
+      "store.threads", "store.on_bad_file", "store.max_bad_fraction"};
   for (const auto& [key, value] : now) {
     const auto it = was.find(key);
     if (kFree.count(key) || (it != was.end() && it->second == value)) continue;

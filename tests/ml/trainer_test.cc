@@ -249,6 +249,7 @@ TEST(Trainer, ResumeRefusesChangesToTheModelOrItsData) {
   RecipeOptions threads = r;
   threads.train.threads = 2;
   threads.loader.threads = 1;
+  threads.store.on_bad_file = "fail";
   EXPECT_NO_THROW(TrainRecipe(threads, out, true));
 }
 
