@@ -48,13 +48,6 @@ void ParallelFor(int64_t n, int threads, Fn fn) {
   if (error) std::rethrow_exception(error);
 }
 
-// The decoder's messages start with the file name; the report keeps it apart.
-std::string ReasonOf(const Error& e, const std::string& name) {
-  std::string m = e.what();
-  const std::string prefix = name + ": ";
-  return m.compare(0, prefix.size(), prefix) == 0 ? m.substr(prefix.size()) : m;
-}
-
 // The length Resample gives for n samples.
 int64_t ResampledLength(int64_t n, int from_rate, int to_rate) {
   if (from_rate == to_rate) return n;
@@ -99,7 +92,7 @@ void Probe(const Dataset& ds, int sample_rate, Item& item) {
     }
     item.length = ResampledLength(ds.array_samples, ds.array_rate, sample_rate);
   } catch (const Error& e) {
-    item.reason = ReasonOf(e, item.name);
+    item.reason = BadFileOf(item.name, e.what()).reason;
   }
 }
 
@@ -113,7 +106,7 @@ void Decode(const Dataset& ds, int sample_rate, Item& item, ClipStore& store, in
     }
     store.Write(row, x.data());
   } catch (const Error& e) {
-    item.reason = ReasonOf(e, item.name);
+    item.reason = BadFileOf(item.name, e.what()).reason;
   }
 }
 

@@ -13,6 +13,30 @@
 #include "earshot/util/error.h"
 
 namespace earshot {
+namespace {
+
+// TF speech_commands: silence is background noise at a random volume, or
+// zeros when there is none.
+void FillSilence(float* wave, int64_t length, const ClipStore& noise, double max_volume,
+                 ExampleRng& rng) {
+  std::fill(wave, wave + length, 0.f);
+  const float volume = static_cast<float>(rng.Uniform(0.0, max_volume));
+  AddNoiseSegment(wave, length, noise, volume, rng);
+  for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -1.0f, 1.0f);
+}
+
+// Evaluation draws (silence clips) are the same every epoch.
+constexpr uint64_t kEvalEpochKey = 0;
+
+}  // namespace
+
+std::vector<float> SilenceClip(const LoaderOptions& options, const ClipStore& noise, int64_t clip) {
+  const int64_t length = options.clip.Length(noise.sample_rate());
+  std::vector<float> wave(static_cast<size_t>(length));
+  ExampleRng rng = ExampleRng::For(options.seed, kExampleStream, kEvalEpochKey, clip);
+  FillSilence(wave.data(), length, noise, options.silence_volume, rng);
+  return wave;
+}
 
 std::string Exclusions::Summary() const {
   if (bad_files == 0 && wrong_length == 0) return "";
@@ -154,8 +178,7 @@ void BatchLoader::Start(int epoch) {
   Impl& m = *impl_;
   m.Stop();
   const bool train = m.mode == Mode::kTrain;
-  // Evaluation draws (silence clips) are the same every epoch.
-  m.epoch_key = train ? static_cast<uint64_t>(epoch) : 0;
+  m.epoch_key = train ? static_cast<uint64_t>(epoch) : kEvalEpochKey;
   m.order = m.clips;
   if (train && m.options.shuffle) {
     ExampleRng rng = ExampleRng::For(m.options.seed, kShuffleStream, m.epoch_key, 0);
@@ -267,12 +290,7 @@ void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float
   float* wave = s.wave.data();
   const int64_t row = loaded.row[clip];
   if (row == LoadedClips::kSilence) {
-    // TF speech_commands: silence is background noise at a random volume,
-    // or zeros when there is none.
-    std::fill(wave, wave + length, 0.f);
-    const float volume = static_cast<float>(rng.Uniform(0.0, options.silence_volume));
-    AddNoiseSegment(wave, length, loaded.noise, volume, rng);
-    for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -1.0f, 1.0f);
+    FillSilence(wave, length, loaded.noise, options.silence_volume, rng);
   } else {
     s.raw.resize(static_cast<size_t>(loaded.clips.Length(row)));
     loaded.clips.Read(row, s.raw.data());

@@ -41,6 +41,12 @@ std::shared_ptr<Classifier> BuildModel(const ModelOptions& options,
   throw Error(ErrorKind::kInternal, "model '" + options.name + "' is listed but has no builder");
 }
 
+torch::Tensor Probabilities(const std::string& output, const torch::Tensor& logits) {
+  if (output == "softmax") return torch::softmax(logits, -1);
+  if (output == "sigmoid") return torch::sigmoid(logits);
+  ThrowOption("model output should be softmax | sigmoid. Given: '" + output + "'");
+}
+
 int64_t CountParameters(const torch::nn::Module& module) {
   int64_t n = 0;
   for (const auto& p : module.parameters()) {

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "earshot/util/option_checks.h"
 
@@ -42,7 +43,7 @@ torch::Tensor ComputeLoss(const LossOptions& options, const torch::Tensor& logit
 }
 
 torch::Tensor OutputProbabilities(const LossOptions& options, const torch::Tensor& logits) {
-  return options.name == "bce" ? torch::sigmoid(logits) : torch::softmax(logits, -1);
+  return Probabilities(options.Output(), logits);
 }
 
 }  // namespace earshot

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -89,6 +90,16 @@ RecipeOptions TinyRecipe(const fs::path& root) {
   r.train.optimizer.lr = 0.01;
   r.train.checkpoint.monitor = "val_accuracy";
   return r;
+}
+
+// `f` throws an earshot::Error whose message holds every one of `words`.
+void ExpectError(const std::function<void()>& f, const std::vector<std::string>& words) {
+  try {
+    f();
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
+  }
 }
 
 std::vector<float> Weights(const std::string& bundle) {
@@ -183,6 +194,73 @@ TEST(Trainer, UnknownMonitorIsAnErrorBeforeTheFirstEpoch) {
     EXPECT_NE(what.find("val_accuracy"), std::string::npos) << what;  // lists what exists
   }
   EXPECT_FALSE(FileExists(out + "/model/log.csv"));
+}
+
+// A run that cannot start (wrong root, a refused schedule, an unknown
+// monitor) writes nothing; a run that completed no epoch is replaced by the
+// corrected one, while one that trained is kept for --resume.
+TEST(Trainer, FailedStartLeavesNothingAndAnUntrainedRunIsReplaced) {
+  const fs::path root = MakeToneSet("trainer_failed_start");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  RecipeOptions wrong_root = r;
+  wrong_root.data.root = (root.parent_path() / "nowhere").string();
+  RecipeOptions cosine = r;
+  cosine.train.schedule.name = "cosine";
+  cosine.train.schedule.warmup_epochs = 1;  // no epoch left for the cosine
+  RecipeOptions monitor = r;
+  monitor.train.checkpoint.monitor = "val_acc";
+  for (const RecipeOptions* bad : {&wrong_root, &cosine, &monitor}) {
+    EXPECT_THROW(TrainRecipe(*bad, out, false), Error);
+    EXPECT_FALSE(fs::exists(out)) << "a failed start left " << out;
+  }
+  // What an earlier failure after the folder was made leaves: a recipe, the
+  // data summary, a model folder without a checkpoint.
+  fs::create_directories(out + "/model");
+  fs::create_directories(out + "/fold-3");
+  WriteFileAtomic(out + "/recipe.toml", ToToml(wrong_root));
+  WriteFileAtomic(out + "/data.json", "{}");
+  WriteFileAtomic(out + "/notes.txt", "the user's own file");
+  const TrainSummary s = TrainRecipe(r, out, false);
+  EXPECT_EQ(s.models[0].epochs_run, 1);
+  EXPECT_FALSE(fs::exists(out + "/fold-3")) << "the failed run's folders stay";
+  EXPECT_TRUE(fs::exists(out + "/notes.txt"));
+  EXPECT_NE(ReadFile(out + "/recipe.toml").find(root.string()), std::string::npos);
+  // Now it trained: a fresh run there is refused.
+  ExpectError([&] { TrainRecipe(r, out, false); }, {"holds a run already"});
+}
+
+// --resume continues the recorded model on the recorded data: a change to
+// either is refused naming the key and both values, and so is a new epoch
+// count under the cosine schedule, whose horizon it is. Thread counts may
+// change.
+TEST(Trainer, ResumeRefusesChangesToTheModelOrItsData) {
+  const fs::path root = MakeToneSet("trainer_resume_changes");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  r.train.schedule.name = "cosine";
+  TrainRecipe(r, out, false);
+  const std::string log = ReadFile(out + "/model/log.csv");
+  auto refused = [&](const std::string& setting, const std::vector<std::string>& words) {
+    SCOPED_TRACE(setting);
+    RecipeOptions changed = r;
+    ApplySetting(changed, setting);
+    ExpectError([&] { TrainRecipe(changed, out, true); }, words);
+    EXPECT_EQ(ReadFile(out + "/model/log.csv"), log);
+  };
+  refused("features.n_mels=64", {"features.n_mels was 20, now 64"});
+  refused("data.validation_fraction=0.5", {"data.validation_fraction was 0.25, now 0.5"});
+  refused("loader.clip.seconds=1", {"loader.clip.seconds was 0.5, now 1"});
+  refused("train.epochs=3", {"train.epochs was 1, now 3", "cosine"});
+  RecipeOptions threads = r;
+  threads.train.threads = 2;
+  threads.loader.threads = 1;
+  threads.store.on_bad_file = "fail";
+  EXPECT_NO_THROW(TrainRecipe(threads, out, true));
 }
 
 TEST(Trainer, SeedsOnTwoClassesAreAveragedOnTheTestClips) {
@@ -477,14 +555,20 @@ TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
   }
 }
 
-TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
-  const fs::path dir = testing::ScratchDir("bundle_mismatch");
+// A DS-CNN on 20 mels of 1 s at 16 kHz, three labels.
+BundleInfo DsCnnInfo() {
   BundleInfo info;
   info.features.n_mels = 20;
   info.labels = {"a", "b", "c"};
   info.clip_samples = 16000;
   info.example_shape = {1, 20, 101};
   info.model.name = "ds_cnn";
+  return info;
+}
+
+TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
+  const fs::path dir = testing::ScratchDir("bundle_mismatch");
+  BundleInfo info = DsCnnInfo();
   auto wide = BuildModel(info.model, info.example_shape, 3);
   ModelOptions larger = info.model;
   larger.size = "m";
@@ -502,6 +586,98 @@ TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
   info.labels = {"a", "b"};
   SaveBundle(path, info, *wide);
   EXPECT_THROW(LoadBundle(path), Error);
+}
+
+// A byte flipped inside the weights changes the probabilities without a
+// word unless the bundle's checksum catches it; a bundle written before
+// checksums existed still loads.
+TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
+  const fs::path dir = testing::ScratchDir("bundle_checksum");
+  BundleInfo info = DsCnnInfo();
+  auto model = BuildModel(info.model, info.example_shape, 3);
+  // A value whose bytes are easy to find in the file.
+  const float marker = 1234.5678f;
+  {
+    torch::NoGradGuard no_grad;
+    model->parameters().front().view(-1)[0].fill_(marker);
+  }
+  const std::string path = (dir / "model.bundle").string();
+  SaveBundle(path, info, *model);
+  EXPECT_NO_THROW(LoadBundle(path));
+
+  std::string bytes = ReadFile(path);
+  const std::string pattern(reinterpret_cast<const char*>(&marker), sizeof(marker));
+  const size_t at = bytes.find(pattern);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x01);  // the marker's lowest bit
+  const std::string damaged = (dir / "damaged.bundle").string();
+  WriteFileAtomic(damaged, bytes);
+  ExpectError([&] { LoadBundle(damaged); }, {damaged + ": damaged bundle", "checksum"});
+
+  // The same bundle as earlier versions wrote it: no checksum record.
+  torch::serialize::InputArchive in;
+  in.load_from(path);
+  c10::IValue meta;
+  ASSERT_TRUE(in.try_read("earshot_meta", meta));
+  torch::serialize::OutputArchive old;
+  model->save(old);
+  old.write("earshot_meta", meta);
+  const std::string unchecked = (dir / "unchecked.bundle").string();
+  old.save_to(unchecked);
+  const Bundle b = LoadBundle(unchecked);
+  EXPECT_FLOAT_EQ(b.model->parameters().front().view(-1)[0].item<float>(), marker);
+}
+
+// A bundle carries what prediction needs (output activation, window hop,
+// data and loader options) itself; a bundle written before it did gets them
+// from its recorded recipe.
+TEST(Bundle, CarriesItsOutputAndLoaderOrReadsThemFromItsRecipe) {
+  const fs::path dir = testing::ScratchDir("bundle_output");
+  BundleInfo info = DsCnnInfo();
+  info.task = "multi_label";
+  info.output = "sigmoid";
+  info.loader.clip.hop_seconds = 0.25;
+  info.loader.seed = 7;
+  info.data.split = "kfold";
+  info.data.fold = 2;
+  auto model = BuildModel(info.model, info.example_shape, 3);
+  const std::string path = (dir / "model.bundle").string();
+  SaveBundle(path, info, *model);
+  const std::vector<float> tone(24000, 0.1f);
+  auto check = [&](const std::string& bundle) {
+    SCOPED_TRACE(bundle);
+    const Predictor p(bundle);
+    EXPECT_EQ(p.output(), "sigmoid");
+    EXPECT_EQ(p.hop_samples(), 4000);
+    EXPECT_EQ(p.info().loader.seed, 7);
+    EXPECT_EQ(p.info().data.fold, 2);
+    // One window of 1 s at a 0.25 s hop: a 1.5 s clip gives three.
+    int64_t windows = 0;
+    p.WindowProbabilities(tone.data(), static_cast<int64_t>(tone.size()), &windows);
+    EXPECT_EQ(windows, 3);
+  };
+  check(path);
+
+  // As earlier versions wrote it: the same settings only in the recipe.
+  RecipeOptions recipe;
+  recipe.train.loss.name = "bce";
+  recipe.loader.clip.hop_seconds = 0.25;
+  recipe.loader.seed = 7;
+  recipe.data.split = "kfold";
+  recipe.data.fold = 2;
+  torch::serialize::InputArchive in;
+  in.load_from(path);
+  c10::IValue meta_value;
+  ASSERT_TRUE(in.try_read("earshot_meta", meta_value));
+  nlohmann::json meta = nlohmann::json::parse(meta_value.toStringRef());
+  for (const char* key : {"output", "data", "store", "loader"}) meta.erase(key);
+  meta["recipe"] = ToToml(recipe);
+  torch::serialize::OutputArchive old;
+  model->save(old);
+  old.write("earshot_meta", c10::IValue(meta.dump()));
+  const std::string older = (dir / "older.bundle").string();
+  old.save_to(older);
+  check(older);
 }
 
 TEST(Recipe, EveryConfigLoadsAndValidates) {

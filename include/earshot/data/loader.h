@@ -84,6 +84,13 @@ class BatchLoader {
   std::unique_ptr<Impl> impl_;
 };
 
+// Dataset clip `clip`, a silence clip (LoadedClips::kSilence), as an
+// evaluation-mode loader with `options` makes it: background noise from
+// `noise` at a random volume drawn from (options.seed, clip), or zeros when
+// there is no noise; options.clip's length at the noise store's rate. `eval`
+// and the trainer's validation and test loaders hear the same silence.
+std::vector<float> SilenceClip(const LoaderOptions& options, const ClipStore& noise, int64_t clip);
+
 // One pass over an evaluation-mode loader that does not normalise yet (the
 // training clips, no augmentation): mode global | per_position.
 FeatureNorm FitFeatureNorm(BatchLoader& loader, const std::string& mode);
