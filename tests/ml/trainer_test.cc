@@ -471,6 +471,7 @@ TEST(TorchError, DescribedWithoutBacktraceAndWithAHint) {
   }
   EXPECT_FALSE(DescribeTorchError(std::runtime_error("not LibTorch"), false));
   EXPECT_FALSE(DescribeTorchError(Error(ErrorKind::kIo, "x"), false));
+}
 
 std::string RunEarshot(const std::string& args, const std::string& log) {
   const std::string cmd = std::string(EARSHOT_BINARY) + " " + args + " > " + log + " 2>&1";
