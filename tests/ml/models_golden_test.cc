@@ -161,6 +161,16 @@ void Print(const std::string& what, const Comparison& r, double rtol) {
               what.c_str(), r.worst, r.scale, r.worst / r.scale, rtol);
 }
 
+// Runs case `c` in `mode`, prints the worst error and expects it within the
+// case's tolerance.
+void ExpectLogitsMatch(const nlohmann::json& c, Classifier& model, const std::string& mode) {
+  const double rtol = c["tolerance"]["rtol"];
+  const Comparison r = Forward(c, model, mode);
+  Print(c["name"].get<std::string>() + " " + mode, r, rtol);
+  EXPECT_TRUE(r.Within(rtol)) << mode << ": worst " << r.worst << " > " << rtol << " x "
+                              << r.scale;
+}
+
 TEST(ModelsGolden, ManifestIsPresent) {
   const nlohmann::json m = Manifest();
   ASSERT_TRUE(m.contains("cases")) << kDir << "manifest.json: missing; run "
@@ -181,13 +191,9 @@ TEST(ModelsGolden, FixtureHoldsExactlyTheModelsTensors) {
 
 TEST(ModelsGolden, EvalLogitsMatchPyTorch) {
   for (const auto& c : Cases()) {
-    const std::string name = c["name"];
-    SCOPED_TRACE(name);
+    SCOPED_TRACE(c["name"].get<std::string>());
     auto model = Loaded(c);
-    const double rtol = c["tolerance"]["rtol"];
-    const Comparison r = Forward(c, *model, "eval");
-    Print(name + " eval", r, rtol);
-    EXPECT_TRUE(r.Within(rtol)) << "worst " << r.worst << " > " << rtol << " x " << r.scale;
+    ExpectLogitsMatch(c, *model, "eval");
   }
 }
 
@@ -199,10 +205,8 @@ TEST(ModelsGolden, TrainingModeLogitsAndRunningStatisticsMatchPyTorch) {
     const std::string name = c["name"];
     SCOPED_TRACE(name);
     auto model = Loaded(c);
+    ExpectLogitsMatch(c, *model, "train");
     const double rtol = c["tolerance"]["rtol"];
-    const Comparison r = Forward(c, *model, "train");
-    Print(name + " train", r, rtol);
-    EXPECT_TRUE(r.Within(rtol)) << "worst " << r.worst << " > " << rtol << " x " << r.scale;
 
     const std::string dir = kDir + name + "/";
     const auto mine = NamedTensors(*model);
