@@ -12,8 +12,9 @@ expected logits in eval mode (running statistics) and in training mode
 (batch statistics), the running statistics after that one training forward
 (train/<name>.npy), and the tolerance tests/ml/models_golden_test.cc
 applies. Weights, batch-norm statistics and inputs are seeded random float32
-values; the references are computed in float64 from them, so they are the
-exact answer the float32 zoo approximates. Needs python3-torch and numpy.
+values; the references are computed in float64 from them (and stored as
+float32), so they are the exact answer the float32 zoo approximates. Needs
+python3-torch and numpy.
 """
 import json
 import os
