@@ -1,11 +1,9 @@
 // `earshot inspect DATA`: what is in a data set: classes and counts,
 // durations, sample rates, channels and the files that cannot be read.
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +14,7 @@
 #include "earshot/data/summary.h"
 #include "earshot/plots/charts.h"
 #include "earshot/util/error.h"
+#include "earshot/util/parallel.h"
 
 namespace earshot::cli {
 namespace {
@@ -43,21 +42,14 @@ struct Probe {
 
 // Headers only, over `threads` threads: a 100k-file set takes seconds.
 std::vector<Probe> ProbeAll(std::vector<Probe> probes, int threads) {
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < probes.size(); i = next++) {
-      try {
-        probes[i].info = ProbeFile(probes[i].path);
-        probes[i].ok = true;
-      } catch (const Error& e) {
-        probes[i].reason = e.what();
-      }
+  ParallelFor(static_cast<int64_t>(probes.size()), threads, [&](int64_t i) {
+    try {
+      probes[i].info = ProbeFile(probes[i].path);
+      probes[i].ok = true;
+    } catch (const Error& e) {
+      probes[i].reason = e.what();
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   return probes;
 }
 

@@ -144,10 +144,8 @@ void BatchLoader::Start(int epoch) {
   m.epoch_key = train ? static_cast<uint64_t>(epoch) : 0;
   m.order = m.clips;
   if (train && m.options.shuffle) {
-    ExampleRng rng = ExampleRng::For(m.options.seed, kShuffleStream, m.epoch_key, 0);
-    for (int64_t i = static_cast<int64_t>(m.order.size()) - 1; i > 0; --i) {
-      std::swap(m.order[i], m.order[rng.UniformInt(0, i)]);
-    }
+    SplitMix64 rng = SplitMix64::For(m.options.seed, kShuffleStream, m.epoch_key, 0);
+    Shuffle(m.order, rng);
   }
   m.next = 0;
   m.started = true;
@@ -239,7 +237,7 @@ Batch BatchLoader::Impl::Assemble(int64_t index, Scratch& scratch) const {
             batch.targets.data() + i * classes);
   }
   if (mode == Mode::kTrain && options.augment.mixup) {
-    ExampleRng rng = ExampleRng::For(options.seed, kBatchStream, epoch_key, index);
+    SplitMix64 rng = SplitMix64::For(options.seed, kBatchStream, epoch_key, index);
     MixupBatch(batch.features.data(), size, example_size, batch.targets.data(), classes,
                options.augment.mixup_alpha, rng);
   }
@@ -247,7 +245,7 @@ Batch BatchLoader::Impl::Assemble(int64_t index, Scratch& scratch) const {
 }
 
 void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float* target) const {
-  ExampleRng rng = ExampleRng::For(options.seed, kExampleStream, epoch_key, clip);
+  SplitMix64 rng = SplitMix64::For(options.seed, kExampleStream, epoch_key, clip);
   const AugmentOptions& a = options.augment;
   const bool train = mode == Mode::kTrain;
   const int rate = frontend.options().sample_rate;

@@ -1,7 +1,5 @@
 #include "earshot/data/splits.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "earshot/data/csv.h"
 #include "earshot/data/summary.h"
 #include "earshot/util/error.h"
+#include "earshot/util/sha1.h"
 #include "shuffle.h"
 
 namespace earshot {
@@ -24,21 +23,6 @@ using data_internal::SeededShuffle;
 
 // TensorFlow's MAX_NUM_WAVS_PER_CLASS.
 constexpr uint64_t kMaxWavsPerClass = (uint64_t{1} << 27) - 1;
-
-std::string Sha1Hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr) != 1) {
-    throw Error(ErrorKind::kInternal, "SHA-1 of '" + text + "' failed in libcrypto");
-  }
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
-}
 
 // int(hex, 16) % modulus, exactly, one hex digit at a time (Horner's rule);
 // the 160-bit number never has to exist.

@@ -65,7 +65,7 @@ double LagOneCorrelation(const std::vector<float>& x) {
 }
 
 TEST(SynthRandom, IsReproducibleAndUniform) {
-  Rng a(42), b(42);
+  SplitMix64 a(42), b(42);
   double sum = 0;
   for (int i = 0; i < 10000; ++i) {
     const double u = a.Uniform();
@@ -82,7 +82,7 @@ TEST(SynthRandom, IsReproducibleAndUniform) {
 TEST(SynthNoise, UnitRmsWithTheExpectedColour) {
   std::map<NoiseKind, double> r1;
   for (NoiseKind k : AllNoiseKinds()) {
-    Rng rng(3);
+    SplitMix64 rng(3);
     const std::vector<float> x = MakeNoise(k, 16000, 16000, rng);
     ASSERT_EQ(x.size(), 16000u);
     double e = 0;
