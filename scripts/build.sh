@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures and builds earshot in build/ with both cores.
+# Configures and builds earshot in build/ with every part (CMakeLists.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -f build/build.ninja ]]; then

@@ -12,7 +12,9 @@
 #include "earshot/data/csv.h"
 #include "earshot/data/readers.h"
 #include "earshot/data/summary.h"
+#ifdef EARSHOT_WITH_PLOTS
 #include "earshot/plots/charts.h"
+#endif
 #include "earshot/util/error.h"
 #include "earshot/util/parallel.h"
 
@@ -85,6 +87,7 @@ void PrintList(const Dataset& ds) {
   }
 }
 
+#ifdef EARSHOT_WITH_PLOTS
 void DrawPlots(const std::string& dir, const Dataset& ds, const LabelSummary& s,
                const std::map<Split, std::vector<double>>& durations) {
   std::error_code ec;
@@ -117,6 +120,7 @@ void DrawPlots(const std::string& dir, const Dataset& ds, const LabelSummary& s,
     std::cerr << "wrote " << png << "\n";
   }
 }
+#endif
 
 void Run(const InspectArgs& a) {
   DataOptions o;
@@ -213,7 +217,9 @@ void Run(const InspectArgs& a) {
               {"bad_files", bad},
               {"notes", ds.notes}};
   std::cout << out.dump(2) << "\n";
+#ifdef EARSHOT_WITH_PLOTS
   if (!a.plots.empty()) DrawPlots(a.plots, ds, s, durations);
+#endif
 }
 
 }  // namespace
@@ -230,7 +236,9 @@ void AddInspectCommand(CLI::App& app) {
   cmd->add_option("--config", args->config, "a recipe; its [data] table is read");
   cmd->add_option("--set", args->sets, "override a data option: key=value (repeatable)");
   cmd->add_flag("--list", args->list, "print every clip with its label and split as CSV instead");
+#ifdef EARSHOT_WITH_PLOTS  // charts are part of the plots build
   cmd->add_option("--plots", args->plots, "write classes.png and durations.png to this folder");
+#endif
   cmd->add_option("--threads", args->threads, "threads reading headers")->check(CLI::Range(1, 64));
   cmd->callback([args] { Run(*args); });
 }

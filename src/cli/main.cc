@@ -2,23 +2,66 @@
 //
 //   earshot features clip.wav --set n_mels=64 --json
 #include <iostream>
+#include <string>
 
 #include "commands.h"
 #include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 
+namespace {
+
+// The CMake option of a command's part when this binary was built without
+// it, so that `earshot train` in a front-end-only build says what is
+// missing; null for the commands it has and for unknown ones.
+const char* PartNotBuilt(const std::string& command) {
+#ifndef EARSHOT_WITH_TORCH
+  if (command == "train" || command == "eval" || command == "predict") return "-DEARSHOT_WITH_TORCH=ON (LibTorch)";
+#endif
+#ifndef EARSHOT_WITH_SYNTH
+  if (command == "synth") return "-DEARSHOT_WITH_SYNTH=ON (espeak-ng, FluidSynth)";
+#endif
+#ifndef EARSHOT_WITH_PLOTS
+  if (command == "report") return "-DEARSHOT_WITH_PLOTS=ON (PLplot)";
+#endif
+  (void)command;
+  return nullptr;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  if (argc > 1) {
+    if (const char* part = PartNotBuilt(argv[1])) {
+      std::cerr << "error: '" << argv[1] << "' is not in this build of earshot; configure with " << part
+                << "\n";
+      return 1;
+    }
+  }
+
+  // Process-wide settings belong to the program, not the library: malloc
+  // keeps the training and evaluation steps' buffers (util/allocator.h).
   earshot::KeepFreedMemoryForReuse();
   CLI::App app{"earshot: train, evaluate and run audio classifiers"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "earshot " EARSHOT_VERSION);
+  // The commands of the parts this binary was built with (CMakeLists.txt).
+#ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddEvalCommand(app);
+#endif
   earshot::cli::AddFeaturesCommand(app);
   earshot::cli::AddInspectCommand(app);
+#ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddPredictCommand(app);
+#endif
+#ifdef EARSHOT_WITH_PLOTS
   earshot::cli::AddReportCommand(app);
+#endif
+#ifdef EARSHOT_WITH_SYNTH
   earshot::cli::AddSynthCommand(app);
+#endif
+#ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddTrainCommand(app);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -378,22 +378,5 @@ TEST(SynthTagging, MissingSoundfontIsNamed) {
   }
 }
 
-TEST(SynthCli, KeywordsSubcommandPrintsTheSummary) {
-  const std::string dir = FreshDir("cli_keywords");
-  const std::string cmd = std::string(EARSHOT_BINARY) + " synth keywords " + dir +
-                          " --speakers 1 --words yes,bed --repeats 3 --seed 5 --noise-seconds 1 2>/dev/null";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[256];
-  while (fgets(buf, sizeof(buf), pipe)) out += buf;
-  EXPECT_EQ(pclose(pipe), 0) << out;
-  EXPECT_NE(out.find("wrote 4 clips of 2 words by 1 speakers"), std::string::npos) << out;
-  EXPECT_NE(out.find("yes       3"), std::string::npos) << out;
-  int files = 0;
-  for (const auto& e : fs::directory_iterator(dir + "/yes")) files += e.is_regular_file();
-  EXPECT_EQ(files, 3);
-}
-
 }  // namespace
 }  // namespace earshot

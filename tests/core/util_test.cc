@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -9,7 +7,6 @@
 #include <numeric>
 #include <vector>
 
-#include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/parallel.h"
@@ -21,21 +18,6 @@
 
 namespace earshot {
 namespace {
-
-// A freed 8 MiB block stays in the heap for the next step instead of going
-// back to the kernel: its bytes count as free heap memory afterwards, and
-// nothing is mapped separately for it.
-TEST(Allocator, FreedBlocksStayForReuse) {
-  KeepFreedMemoryForReuse();
-  constexpr size_t kBlock = 8 << 20;
-  const size_t mapped_before = mallinfo2().hblkhd;
-  char* block = static_cast<char*>(std::malloc(kBlock));
-  ASSERT_NE(block, nullptr);
-  std::memset(block, 1, kBlock);
-  EXPECT_EQ(mallinfo2().hblkhd, mapped_before) << "the block was mapped on its own";
-  std::free(block);
-  EXPECT_GE(mallinfo2().fordblks, kBlock) << "the freed block left the heap";
-}
 
 // The streams every fixture, split and demo data set depends on: the
 // values were drawn with the generators this one replaced (one each in the

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../run_earshot.h"
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/eval/metrics.h"
@@ -286,13 +287,10 @@ TEST(PredictionFormats, NpyWithIdsBesideIt) {
 
 // stdout, and stderr too unless `quiet`.
 std::string RunCli(const std::string& args, int* status, bool quiet = false) {
-  const std::string cmd = std::string(EARSHOT_BINARY) + " " + args + (quiet ? " 2>/dev/null" : " 2>&1");
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
-  *status = pclose(pipe);
-  return out;
+  const testing::CommandResult r = testing::RunEarshot(
+      args, quiet ? testing::Capture::kStdout : testing::Capture::kStdoutAndStderr);
+  *status = r.status;
+  return r.output;
 }
 
 TEST_F(EvalPredictTest, CommandLineEvalAndPredict) {
@@ -392,6 +390,7 @@ TEST_F(EvalPredictTest, CommandLineNpyAndSavedPredictions) {
 // seeds trained with the KL loss, `earshot eval` reporting the KL of one
 // bundle, `earshot predict` writing the DACON submission of both.
 TEST(SoftLabels, TrainEvalAndDaconSubmission) {
+  if (!testing::kWithSynth) GTEST_SKIP() << "built without synth (EARSHOT_WITH_SYNTH=OFF): no data set to train on";
   const fs::path dir = earshot::testing::ScratchDir("soft_labels");
   fs::remove_all(dir);
   const std::string data = (dir / "mixtures").string();

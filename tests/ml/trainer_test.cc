@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include "../run_earshot.h"
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/eval/ensemble.h"
@@ -207,11 +208,10 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
   const std::string run = (dir / "run").string();
   fs::remove_all(run);
-  const std::string cmd = std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
-                          " --set train.epochs=3 --out " + run + " > " + (dir / "out.txt").string() +
-                          " 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile((dir / "out.txt").string());
-  const std::string out = ReadFile((dir / "out.txt").string());
+  const testing::CommandResult r_out =
+      testing::RunEarshot("train " + (dir / "tones.toml").string() + " --set train.epochs=3 --out " + run);
+  ASSERT_EQ(r_out.status, 0) << r_out.output;
+  const std::string& out = r_out.output;
   EXPECT_NE(out.find("report: " + run + "/report.html"), std::string::npos) << out;
   const std::string page = ReadFile(run + "/report.html");
   EXPECT_NE(page.find("tones-cli"), std::string::npos);
@@ -249,16 +249,16 @@ TEST(TrainCommand, WarnsWhenComputeThreadsFillTheCores) {
   auto train = [&](const std::string& env) {
     const std::string run = (dir / "run").string();
     fs::remove_all(run);
-    const std::string log = (dir / "out.txt").string();
-    const std::string cmd = env + std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
-                            " --no-report --out " + run + " > " + log + " 2>&1";
-    EXPECT_EQ(std::system(cmd.c_str()), 0) << ReadFile(log);
-    return ReadFile(log);
+    const testing::CommandResult r = testing::RunEarshot(
+        "train " + (dir / "tones.toml").string() + " --no-report --out " + run,
+        testing::Capture::kStdoutAndStderr, env);
+    EXPECT_EQ(r.status, 0) << r.output;
+    return r.output;
   };
   const std::string spinning = train("");
   EXPECT_NE(spinning.find("warning: train.threads = " + std::to_string(cores)), std::string::npos) << spinning;
   EXPECT_NE(spinning.find("OMP_WAIT_POLICY=PASSIVE"), std::string::npos) << spinning;
-  const std::string passive = train("OMP_WAIT_POLICY=PASSIVE ");
+  const std::string passive = train("OMP_WAIT_POLICY=PASSIVE");
   EXPECT_EQ(passive.find("warning:"), std::string::npos) << passive;
 }
 
@@ -270,12 +270,10 @@ TEST(TrainCommand, OnBadFileFailNamesTheFileAndTrainsNothing) {
   WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
   const std::string run = (dir / "run").string();
   fs::remove_all(run);
-  const std::string log = (dir / "out.txt").string();
-  const std::string cmd = std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
-                          " --on-bad-file fail --out " + run + " > " + log + " 2>&1";
-  EXPECT_NE(std::system(cmd.c_str()), 0);
-  EXPECT_NE(ReadFile(log).find("ffffffff_nohash_0.wav: not a sound file"), std::string::npos)
-      << ReadFile(log);
+  const testing::CommandResult r_out =
+      testing::RunEarshot("train " + (dir / "tones.toml").string() + " --on-bad-file fail --out " + run);
+  EXPECT_NE(r_out.status, 0);
+  EXPECT_NE(r_out.output.find("ffffffff_nohash_0.wav: not a sound file"), std::string::npos) << r_out.output;
   EXPECT_FALSE(FileExists(run + "/model/log.csv"));
 }
 
