@@ -39,6 +39,7 @@ void Run(const TrainArgs& a) {
     return;
   }
   if (out.empty()) out = "runs/" + recipe.name;
+  SetComputeThreads(recipe.train.ComputeThreads());
   const TrainSummary s = TrainRecipe(recipe, out, !a.resume.empty());
   std::cout << "trained " << s.models.size() << " model(s) in " << FormatDuration(s.seconds) << " ("
             << static_cast<int64_t>(s.train_clips_per_second) << " training clips/s)\n";

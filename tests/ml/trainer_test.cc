@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "../run_earshot.h"
@@ -124,6 +125,24 @@ TEST(Trainer, LearnsTonesAndWritesTheRun) {
   EXPECT_EQ(b.info.features.n_mels, 20);
   EXPECT_EQ(b.info.example_shape, (std::vector<int64_t>{1, 20, 51}));
   EXPECT_NE(m.validation_metrics_json.find("\"accuracy\""), std::string::npos);
+}
+
+// Process-wide settings are the caller's: training with train.threads = 2
+// leaves LibTorch at the one thread the caller set, and the bundle records
+// the count it trained with.
+TEST(Trainer, LeavesTheComputeThreadsToTheCaller) {
+  const fs::path root = MakeToneSet("trainer_threads");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  r.train.threads = 2;
+  SetComputeThreads(1);
+  const TrainSummary s = TrainRecipe(r, out, false);
+  EXPECT_EQ(torch::get_num_threads(), 1);
+  const Bundle b = LoadBundle(s.models.at(0).best_bundle);
+  EXPECT_EQ(nlohmann::json::parse(b.info.provenance_json).at("threads").get<int>(), 1);
+  EXPECT_THROW(SetComputeThreads(0), Error);
 }
 
 TEST(Trainer, SameSeedSameMetricsAndResumeEndsWhereAnUninterruptedRunWould) {
