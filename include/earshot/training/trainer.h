@@ -50,9 +50,10 @@ void SetComputeThreads(int threads);
 
 // Trains with the LibTorch threads the caller has set (SetComputeThreads;
 // each bundle records the count); the loader takes the cores that
-// train.threads leaves over. With `resume`, the recipe is the one in out_dir/recipe.toml (plus the
-// given overrides, e.g. more epochs) and every model continues from its
-// last completed epoch; finished models are not trained again.
+// train.threads leaves over. With `resume`, the recipe is the one in
+// out_dir/recipe.toml (plus the given overrides, e.g. more epochs) and
+// every model continues from its last completed epoch; finished models are
+// not trained again.
 TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume);
 
 }  // namespace earshot
