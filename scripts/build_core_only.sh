@@ -2,7 +2,8 @@
 # Configures and builds the front-end-only variant in build-core/: the core
 # (util, audio, features, data, metrics) and the `features` and `inspect`
 # commands, without LibTorch, espeak-ng, FluidSynth or PLplot; then runs its
-# tests. Arguments go to ctest.
+# tests. Arguments go to ctest. With ccache (scripts/setup.sh installs it),
+# the core's objects come from the full build's and this takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -f build-core/build.ninja ]]; then
