@@ -4,7 +4,8 @@
 // the given threads and reports the peak resident memory (VmHWM), and times
 // one evaluation epoch of 40 log-mels through the batch loader.
 //
-//   loader_bench --dir /work/tmp/sc_bench --clips 105000 --threads 2
+//   bench_loader --dir /work/tmp/sc_bench --clips 105000 --threads 2
+//   bench_loader --help
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -89,13 +90,29 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/earshot_loader_bench";
   int64_t clips = 105000;
   int threads = 2;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string key = argv[i], value = argv[i + 1];
+  const char* usage =
+      "usage: bench_loader [--dir DIR] [--clips N] [--threads T]\n"
+      "  Generates N one-second WAVs in DIR (once), times loading them into the clip\n"
+      "  store on T threads and one evaluation epoch of log-mels through the loader.\n"
+      "  --dir      where the clips are (default /tmp/earshot_loader_bench)\n"
+      "  --clips    clips to generate (default 105000, Speech Commands v2)\n"
+      "  --threads  decoding threads (default 2)\n";
+  for (int i = 1; i < argc; i += 2) {
+    const std::string key = argv[i];
+    if (key == "--help" || key == "-h") {
+      std::cout << usage;
+      return 0;
+    }
+    if (i + 1 == argc) {
+      std::cerr << "bench_loader: " << key << " needs a value\n" << usage;
+      return 2;
+    }
+    const std::string value = argv[i + 1];
     if (key == "--dir") dir = value;
     else if (key == "--clips") clips = std::atoll(value.c_str());
     else if (key == "--threads") threads = std::atoi(value.c_str());
     else {
-      std::cerr << "usage: loader_bench [--dir DIR] [--clips N] [--threads T]\n";
+      std::cerr << "bench_loader: unknown option " << key << "\n" << usage;
       return 2;
     }
   }

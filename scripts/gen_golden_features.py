@@ -25,7 +25,9 @@ torch.set_default_dtype(torch.float64)
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures",
                    "features")
 
-# FrontEndOptions defaults (include/earshot/features/frontend_options.h).
+# FrontEndOptions defaults (include/earshot/features/frontend_options.h) when
+# the fixtures were made; the C++ default win_length is now 0 (= n_fft), and
+# tests/core/features_golden_test.cc starts every case from 480 as here.
 DEFAULTS = dict(sample_rate=16000, feature="mel", n_fft=512, win_length=480, hop_length=160,
                 window="hann", periodic=True, center=True, pad_mode="reflect", framing="torch",
                 power=2.0, n_mels=40, f_min=0.0, f_max=0.0, mel_scale="htk", mel_norm="none",

@@ -13,7 +13,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libbenchmark-dev
   libplplot-dev plplot-driver-cairo
-  zlib1g-dev
+  zlib1g-dev libssl-dev
   espeak-ng libespeak-ng-dev fluidsynth libfluidsynth-dev fluid-soundfont-gm
   chromium
 )

@@ -33,6 +33,7 @@ inline constexpr bool kWithTorch = false;
 
 enum class Capture {
   kStdout,           // stdout only; stderr is dropped
+  kStderr,           // stderr only; stdout is dropped
   kStdoutAndStderr,  // both, interleaved as written
 };
 
@@ -46,7 +47,9 @@ struct CommandResult {
 inline CommandResult RunEarshot(const std::string& args, Capture capture = Capture::kStdoutAndStderr,
                                 const std::string& env = "") {
   const std::string command = env + (env.empty() ? "" : " ") + EARSHOT_BINARY + " " + args +
-                              (capture == Capture::kStdout ? " 2>/dev/null" : " 2>&1");
+                              (capture == Capture::kStdout   ? " 2>/dev/null"
+                               : capture == Capture::kStderr ? " 2>&1 >/dev/null"
+                                                             : " 2>&1");
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) {

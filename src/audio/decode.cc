@@ -9,6 +9,7 @@
 #include <vector>
 #include <sys/stat.h>
 
+#include "earshot/audio/levels.h"
 #include "earshot/audio/resampler.h"
 #include "earshot/util/error.h"
 
@@ -49,6 +50,39 @@ sf_count_t MemRead(void* ptr, sf_count_t count, void* user) {
 }
 sf_count_t MemWrite(const void*, sf_count_t, void*) { return 0; }
 sf_count_t MemTell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
+
+// libsndfile's virtual I/O into a growing buffer, for writing.
+struct BufferFile {
+  std::string bytes;
+  sf_count_t pos = 0;
+};
+
+sf_count_t BufLength(void* user) { return static_cast<sf_count_t>(static_cast<BufferFile*>(user)->bytes.size()); }
+sf_count_t BufSeek(sf_count_t offset, int whence, void* user) {
+  auto* b = static_cast<BufferFile*>(user);
+  const auto size = static_cast<sf_count_t>(b->bytes.size());
+  const sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? b->pos : size;
+  if (base + offset < 0) return -1;
+  b->pos = base + offset;
+  return b->pos;
+}
+sf_count_t BufRead(void* ptr, sf_count_t count, void* user) {
+  auto* b = static_cast<BufferFile*>(user);
+  const sf_count_t n = std::min(count, static_cast<sf_count_t>(b->bytes.size()) - b->pos);
+  if (n <= 0) return 0;
+  std::memcpy(ptr, b->bytes.data() + b->pos, static_cast<size_t>(n));
+  b->pos += n;
+  return n;
+}
+sf_count_t BufWrite(const void* ptr, sf_count_t count, void* user) {
+  auto* b = static_cast<BufferFile*>(user);
+  const auto end = static_cast<size_t>(b->pos + count);
+  if (b->bytes.size() < end) b->bytes.resize(end, '\0');
+  std::memcpy(b->bytes.data() + b->pos, ptr, static_cast<size_t>(count));
+  b->pos += count;
+  return count;
+}
+sf_count_t BufTell(void* user) { return static_cast<BufferFile*>(user)->pos; }
 
 std::string FormatName(int format) {
   SF_FORMAT_INFO major{}, sub{};
@@ -146,12 +180,7 @@ std::vector<float> ReadMono(SNDFILE* file, const AudioInfo& info, const std::str
     ThrowBadData(name + ": truncated: header says " + std::to_string(info.frames) +
                  " frames, only " + std::to_string(done) + " could be read");
   }
-  for (size_t i = 0; i < mono.size(); ++i) {
-    if (!std::isfinite(mono[i])) {
-      ThrowBadData(name + ": sample " + std::to_string(i) + " is " +
-                   (std::isnan(mono[i]) ? "NaN" : "infinite"));
-    }
-  }
+  CheckLevels(mono.data(), static_cast<int64_t>(mono.size()), name);
   return mono;
 }
 
@@ -203,21 +232,45 @@ std::vector<float> DecodeMemory(const void* data, size_t size, const std::string
   return Finish(file.get(), sf, name, target_rate, info);
 }
 
-void WriteWav(const std::string& path, const std::vector<float>& samples, int sample_rate,
-              bool float_samples) {
+namespace {
+
+// Mono WAV, 16-bit PCM (clipped to [-1, 1]) or float, through `open`.
+template <typename Open>
+void WriteWavTo(const std::vector<float>& samples, int sample_rate, bool float_samples,
+                const std::string& where, Open open) {
+  if (sample_rate <= 0 || sample_rate > kMaxRate) {
+    ThrowOption(where + ": the WAV sample rate should be in [1, " + std::to_string(kMaxRate) +
+                "]. Given: " + std::to_string(sample_rate));
+  }
   SF_INFO sf{};
   sf.samplerate = sample_rate;
   sf.channels = 1;
   sf.format = SF_FORMAT_WAV | (float_samples ? SF_FORMAT_FLOAT : SF_FORMAT_PCM_16);
-  SndfilePtr file(sf_open(path.c_str(), SFM_WRITE, &sf));
-  if (!file) ThrowIo(path + ": cannot write (libsndfile: " + sf_strerror(nullptr) + ")");
+  SndfilePtr file(open(sf));
+  if (!file) ThrowIo(where + ": cannot write (libsndfile: " + sf_strerror(nullptr) + ")");
   // Scale float->int without libsndfile's clipping surprises: clip here.
   sf_command(file.get(), SFC_SET_CLIPPING, nullptr, SF_TRUE);
   sf_count_t n = sf_writef_float(file.get(), samples.data(), static_cast<sf_count_t>(samples.size()));
   if (n != static_cast<sf_count_t>(samples.size())) {
-    ThrowIo(path + ": short write (" + std::to_string(n) + " of " +
+    ThrowIo(where + ": short write (" + std::to_string(n) + " of " +
             std::to_string(samples.size()) + " samples)");
   }
+}  // closing the file writes the final header
+
+}  // namespace
+
+void WriteWav(const std::string& path, const std::vector<float>& samples, int sample_rate,
+              bool float_samples) {
+  WriteWavTo(samples, sample_rate, float_samples, path,
+             [&](SF_INFO& sf) { return sf_open(path.c_str(), SFM_WRITE, &sf); });
+}
+
+std::string EncodeWav(const std::vector<float>& samples, int sample_rate, bool float_samples) {
+  BufferFile buffer;
+  SF_VIRTUAL_IO io{BufLength, BufSeek, BufRead, BufWrite, BufTell};
+  WriteWavTo(samples, sample_rate, float_samples, "WAV in memory",
+             [&](SF_INFO& sf) { return sf_open_virtual(&io, SFM_WRITE, &sf, &buffer); });
+  return std::move(buffer.bytes);
 }
 
 }  // namespace earshot

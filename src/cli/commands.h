@@ -13,4 +13,8 @@ void AddReportCommand(CLI::App& app);
 void AddSynthCommand(CLI::App& app);
 void AddTrainCommand(CLI::App& app);
 
+// Every option of `app` and its subcommands shows its default value in
+// --help ("--threads INT=2"); empty values (no text, no list) show nothing.
+void ShowDefaults(CLI::App& app);
+
 }  // namespace earshot::cli

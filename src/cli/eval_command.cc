@@ -20,6 +20,7 @@ void Run(EvalArgs& a) {
   const std::string data = a.positional.back();
   const std::vector<std::string> bundles(a.positional.begin(), a.positional.end() - 1);
   const BundleEval r = EvaluateBundles(bundles, data, a.options);
+  if (!r.skipped.bad.empty()) std::cerr << "skipped: " << r.skipped.Summary();
   std::cout << r.ToJson() << "\n";
   if (!a.out.empty()) {
     WriteEvalOutputs(r, a.out);
@@ -51,8 +52,11 @@ void AddEvalCommand(CLI::App& app) {
                   "long clips: mean | max of the window probabilities")
       ->capture_default_str();
   cmd->add_option("--hop", args->options.predictor.hop_seconds,
-                  "long clips: seconds between windows (default: the recipe's loader.clip.hop_seconds)");
+                  "long clips: seconds between windows; -1: the recipe's loader.clip.hop_seconds");
   cmd->add_option("--batch-size", args->options.predictor.batch_size, "windows per forward pass")
+      ->capture_default_str();
+  cmd->add_option("--on-bad-file", args->options.on_bad_file,
+                  "skip (leave out unreadable files, list them on stderr and under \"skipped\") | fail")
       ->capture_default_str();
   cmd->add_option("--out", args->out,
                   "also write metrics.json, predictions.csv, confusion.png, class_recall.png here");

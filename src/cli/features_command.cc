@@ -28,8 +28,11 @@ struct FeaturesArgs {
 };
 
 #ifdef EARSHOT_WITH_PLOTS
-// waveform.png (with a zoom on the first 500 samples, as seed 003 shows
-// it) and, for spectrogram/mel/MFCC, the first channel as an image.
+// waveform.png (with a zoom on the loudest 500 samples) and, for
+// spectrogram/mel/MFCC, one image per channel: <feature>.png, or
+// <feature>_<k>.png for channel k of several (multi-resolution), each
+// titled with its resolution. MFCC rows are standardised for display:
+// c0, the log energy, would otherwise take the whole colour range.
 void DrawPlots(const FeaturesArgs& a, const FrontEndOptions& o, const std::vector<float>& samples,
                const std::vector<int64_t>& shape, const std::vector<float>& f) {
   MakeDirs(a.plots);
@@ -37,19 +40,39 @@ void DrawPlots(const FeaturesArgs& a, const FrontEndOptions& o, const std::vecto
   plots::Waveform(a.plots + "/waveform.png", name, samples, o.sample_rate, 500);
   std::cerr << "wrote " << a.plots << "/waveform.png\n";
   if (o.feature == "waveform") return;
+  const int channels = static_cast<int>(shape[0]);
   const int rows = static_cast<int>(shape[1]), cols = static_cast<int>(shape[2]);
-  const std::vector<float> first(f.begin(), f.begin() + static_cast<int64_t>(rows) * cols);
-  const std::string y_label = o.feature == "mfcc" ? "coefficient" : o.feature == "mel" ? "mel band" : "frequency bin";
-  plots::FeatureImage(a.plots + "/" + o.feature + ".png", name + ": " + o.feature + " (" + o.scale + ")",
-                      y_label, first, rows, cols, static_cast<double>(o.hop_length) / o.sample_rate);
-  std::cerr << "wrote " << a.plots << "/" << o.feature << ".png\n";
+  const auto resolutions = o.Resolutions();
+  const bool mfcc = o.feature == "mfcc";
+  const std::string y_label = mfcc ? "coefficient" : o.feature == "mel" ? "mel band" : "frequency bin";
+  const int64_t size = static_cast<int64_t>(rows) * cols;
+  for (int c = 0; c < channels; ++c) {
+    std::vector<float> image(f.begin() + c * size, f.begin() + (c + 1) * size);
+    std::string title = name + ": " + o.feature + " (" + o.scale + ")";
+    if (channels > 1) {
+      title += ", channel " + std::to_string(c + 1) + " of " + std::to_string(channels);
+      if (static_cast<size_t>(c) < resolutions.size()) {
+        title += " (n_fft " + std::to_string(resolutions[static_cast<size_t>(c)].first) + ")";
+      }
+    }
+    if (mfcc) {
+      image = plots::StandardizeRows(image, rows, cols);
+      title += ", each coefficient scaled to mean 0, sd 1";
+    }
+    const std::string png =
+        a.plots + "/" + o.feature + (channels > 1 ? "_" + std::to_string(c + 1) : "") + ".png";
+    plots::FeatureImage(png, title, y_label, image, rows, cols,
+                        static_cast<double>(o.hop_length) / o.sample_rate);
+    std::cerr << "wrote " << png << ": " << title << "\n";
+  }
 }
 #endif
 
 void Run(const FeaturesArgs& a) {
   FrontEndOptions options;
   if (!a.config.empty()) LoadTomlFile(options, a.config, "features");
-  for (const auto& s : a.sets) ApplySetting(options, s);
+  ApplySettings(options, a.sets, "features");
+  ValidateOptions(options, "features");
   FrontEnd fe(options);
   AudioInfo info;
   std::vector<float> samples = DecodeFile(a.file, options.sample_rate, &info);
@@ -99,12 +122,14 @@ void AddFeaturesCommand(CLI::App& app) {
   cmd->add_option("file", args->file, "sound file")->required();
   cmd->add_option("--config", args->config,
                   "TOML with front-end options (a recipe's [features] table, or top-level keys)");
-  cmd->add_option("--set", args->sets, "override an option: key=value (repeatable)");
+  cmd->add_option("--set", args->sets,
+                  "override a front-end option: n_mels=64 or features.n_mels=64 (repeatable)");
   auto* json = cmd->add_flag("--json", args->json, "JSON with shape, options and data");
   cmd->add_option("--npy", args->npy, "write the features to this .npy file")->excludes(json);
   cmd->add_flag("--show-options", args->show_options, "print every front-end option used");
 #ifdef EARSHOT_WITH_PLOTS  // charts are part of the plots build
-  cmd->add_option("--plots", args->plots, "write waveform.png and the feature image into this folder");
+  cmd->add_option("--plots", args->plots,
+                  "write waveform.png and the feature image (one per channel) into this folder");
 #endif
   cmd->callback([args] { Run(*args); });
 }

@@ -1,5 +1,6 @@
 // `earshot inspect DATA`: what is in a data set: classes and counts,
-// durations, sample rates, channels and the files that cannot be read.
+// durations, sample rates, channels, peaks and clipping, and the files that
+// cannot be read.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "earshot/audio/decode.h"
 #include "earshot/data/csv.h"
+#include "earshot/data/load_clips.h"
 #include "earshot/data/readers.h"
 #include "earshot/data/summary.h"
 #ifdef EARSHOT_WITH_PLOTS
@@ -53,6 +55,11 @@ std::vector<Probe> ProbeAll(std::vector<Probe> probes, int threads) {
     }
   });
   return probes;
+}
+
+json LevelJson(const LevelCounts& c) {
+  return {{"clips", c.clips}, {"largest_peak", c.largest_peak}, {"at_full_scale", c.at_full_scale},
+          {"above_full_scale", c.above_full_scale}, {"clipped", c.clipped}};
 }
 
 json DurationStats(std::vector<double> d) {
@@ -127,7 +134,8 @@ void Run(const InspectArgs& a) {
   if (!a.config.empty()) LoadTomlFile(o, a.config, "data");
   if (!a.data.empty()) o.root = a.data;
   if (!a.layout.empty()) o.layout = a.layout;
-  for (const auto& s : a.sets) ApplySetting(o, s);
+  ApplySettings(o, a.sets, "data");
+  ValidateOptions(o, "data");
   Dataset ds = ReadDataset(o);
   if (a.list) {
     PrintList(ds);
@@ -183,15 +191,35 @@ void Run(const InspectArgs& a) {
   std::vector<double> all;
   for (const auto& [split, values] : durations) all.insert(all.end(), values.begin(), values.end());
 
+  // Every clip decoded: peaks and clipping, and the files whose samples
+  // break the level rule (their headers were fine).
+  const std::vector<MeasuredClip> measured = MeasureClipLevels(ds, a.threads);
+  k = 0;
+  for (size_t i = 0; i < ds.clips.size(); ++i) {
+    const ClipRef& clip = ds.clips[i];
+    const bool header_ok = clip.path.empty() || probes[k++].ok;
+    if (!measured[i].reason.empty() && header_ok) {
+      bad.push_back({{"path", clip.path.empty() ? ds.root + ": row " + std::to_string(clip.array_row) +
+                                                     " (" + clip.id + ")"
+                                                 : clip.path},
+                     {"id", clip.id},
+                     {"reason", measured[i].reason}});
+      if (clip.path.empty()) --readable;
+    }
+  }
+  const LevelSummary levels = SummarizeLevels(ds, measured);
+
   LabelSummary s = Summarize(ds);
   json classes = json::array();
-  for (const auto& c : s.classes) {
+  for (size_t ci = 0; ci < s.classes.size(); ++ci) {
+    const ClassSummary& c = s.classes[ci];
     json j = {{"name", c.name}, {"clips", c.clips}, {"verified", c.verified},
               {"unverified", c.unverified}};
     for (Split sp : {Split::kTrain, Split::kValidation, Split::kTest}) {
       j[SplitName(sp)] = c.split_clips[static_cast<size_t>(sp)];
     }
     if (ds.soft_labels) j["mass"] = c.mass;
+    j["levels"] = LevelJson(levels.classes[ci]);
     classes.push_back(j);
   }
   json splits = json::object();
@@ -213,7 +241,8 @@ void Run(const InspectArgs& a) {
                 {"sample_rates", rates},
                 {"channels", channels},
                 {"formats", formats},
-                {"duration", DurationStats(all)}}},
+                {"duration", DurationStats(all)},
+                {"levels", LevelJson(levels.all)}}},
               {"bad_files", bad},
               {"notes", ds.notes}};
   std::cout << out.dump(2) << "\n";
@@ -228,18 +257,20 @@ void AddInspectCommand(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand(
       "inspect",
-      "What is in a data set: classes, counts, durations, rates, unreadable files (JSON).\n"
+      "What is in a data set: classes, counts, durations, rates, peaks and clipping,\n"
+      "unreadable files (JSON).\n"
       "  earshot inspect speech_commands_v0.01 --set wanted_words=yes,no --plots pics");
   cmd->add_option("data", args->data, "data folder, or an .npz, list or manifest file");
   cmd->add_option("--layout", args->layout,
                   "speech_commands | csv | soft_csv | npz | folder | list (default: detected)");
   cmd->add_option("--config", args->config, "a recipe; its [data] table is read");
-  cmd->add_option("--set", args->sets, "override a data option: key=value (repeatable)");
+  cmd->add_option("--set", args->sets,
+                  "override a data option: wanted_words=yes,no or data.wanted_words=... (repeatable)");
   cmd->add_flag("--list", args->list, "print every clip with its label and split as CSV instead");
 #ifdef EARSHOT_WITH_PLOTS  // charts are part of the plots build
   cmd->add_option("--plots", args->plots, "write classes.png and durations.png to this folder");
 #endif
-  cmd->add_option("--threads", args->threads, "threads reading headers")->check(CLI::Range(1, 64));
+  cmd->add_option("--threads", args->threads, "threads reading and decoding the files")->check(CLI::Range(1, 64));
   cmd->callback([args] { Run(*args); });
 }
 

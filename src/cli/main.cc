@@ -1,14 +1,31 @@
 // earshot: train, evaluate and run audio classifiers.
 //
 //   earshot features clip.wav --set n_mels=64 --json
+//
+// An error prints one line, `error: ` and its message; LibTorch's C++
+// backtrace only with --debug or EARSHOT_DEBUG=1.
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 
 #include "commands.h"
 #include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
+#ifdef EARSHOT_WITH_TORCH
+#include "earshot/training/torch_error.h"
+#endif
 
 namespace {
+
+std::string Describe(const std::exception& e, bool debug) {
+#ifdef EARSHOT_WITH_TORCH
+  if (auto text = earshot::DescribeTorchError(e, debug)) return *text;
+#else
+  (void)debug;
+#endif
+  return e.what();
+}
 
 // The CMake option of a command's part when this binary was built without
 // it, so that `earshot train` in a front-end-only build says what is
@@ -44,6 +61,10 @@ int main(int argc, char** argv) {
   CLI::App app{"earshot: train, evaluate and run audio classifiers"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "earshot " EARSHOT_VERSION);
+  const char* debug_env = std::getenv("EARSHOT_DEBUG");
+  bool debug = debug_env && *debug_env && std::strcmp(debug_env, "0") != 0;
+  const char* debug_help = "on an error, print LibTorch's C++ backtrace too (or EARSHOT_DEBUG=1)";
+  app.add_flag("--debug", debug, debug_help);
   // The commands of the parts this binary was built with (CMakeLists.txt).
 #ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddEvalCommand(app);
@@ -62,6 +83,11 @@ int main(int argc, char** argv) {
 #ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddTrainCommand(app);
 #endif
+  // Before or after the subcommand: earshot --debug train ... or earshot train ... --debug.
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    sub->add_flag("--debug", debug, debug_help);
+  }
+  earshot::cli::ShowDefaults(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -70,7 +96,7 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << Describe(e, debug) << "\n";
     return 2;
   }
   return 0;

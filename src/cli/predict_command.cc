@@ -1,8 +1,10 @@
 // `earshot predict BUNDLE... INPUTS...`: class probabilities for sound
 // files, from one bundle or an ensemble, in the seed recipes' formats.
+#include <algorithm>
 #include <iostream>
 
 #include "commands.h"
+#include "earshot/data/bad_files.h"
 #include "earshot/inference/prediction_formats.h"
 #include "earshot/inference/predictor.h"
 #include "earshot/util/error.h"
@@ -20,6 +22,7 @@ struct PredictArgs {
   std::string template_csv;
   std::string combine = "mean";
   PredictorOptions predictor;
+  std::string on_bad_file = "skip";
 };
 
 bool EndsWith(const std::string& s, const std::string& tail) {
@@ -58,17 +61,33 @@ void Run(const PredictArgs& a) {
     owned.push_back(std::make_unique<Predictor>(b, a.predictor));
     predictors.push_back(owned.back().get());
   }
+  // Unreadable inputs: the store's policy, with no limit on their share
+  // (each file's prediction stands alone).
+  StoreOptions policy;
+  policy.on_bad_file = a.on_bad_file;
+  policy.max_bad_fraction = 1.0;
+  policy.Validate();
   std::vector<eval::Predictions> sets;
   std::vector<std::string> classes;
+  std::vector<std::pair<std::string, std::string>> skipped;  // id, reason
   if (!predictors.empty()) {
-    CheckSameLabels(predictors);
     if (predictors.front()->info().task == "multi_label") eo.renormalize = false;
     std::vector<std::string> paths, ids;
     for (const auto& in : ListInputs(inputs)) {
       paths.push_back(in.path);
       ids.push_back(in.id);
     }
-    for (const Predictor* p : predictors) sets.push_back(p->PredictFiles(paths, ids));
+    BadFileReport bad;
+    PredictEnsemble(predictors, paths, ids, eo, &sets, policy.on_bad_file == "skip" ? &bad : nullptr);
+    EnforceBadFilePolicy(bad, policy);
+    if (!bad.bad.empty()) {
+      std::cerr << "skipped: " << bad.Summary();
+      for (const BadFile& f : bad.bad) {
+        const size_t at = static_cast<size_t>(std::find(paths.begin(), paths.end(), f.path) - paths.begin());
+        skipped.emplace_back(ids[at], f.reason);
+      }
+      if (sets.front().Rows() == 0) ThrowBadData("none of the " + std::to_string(paths.size()) + " input files could be read");
+    }
     classes = predictors.front()->labels();
   }
   for (const auto& file : a.predictions) {
@@ -84,7 +103,7 @@ void Run(const PredictArgs& a) {
   if (combined.classes.empty() && (f == "freesound" || f == "dacon" || f == "csv" || f == "json")) {
     ThrowMismatch("the predictions have no class names (.npy only): give a bundle or a .csv set too");
   }
-  if (f == "csv" || f == "json") Emit(FormatTopK(combined, a.top_k, f), a.out);
+  if (f == "csv" || f == "json") Emit(FormatTopK(combined, a.top_k, f, skipped), a.out);
   if (f == "freesound") Emit(FormatFreesound(combined), a.out);
   if (f == "dacon") Emit(FormatDacon(combined, a.template_csv), a.out);
   if (f == "npy") {
@@ -122,8 +141,11 @@ void AddPredictCommand(CLI::App& app) {
                   "long clips: mean | max of the window probabilities")
       ->capture_default_str();
   cmd->add_option("--hop", args->predictor.hop_seconds,
-                  "long clips: seconds between windows (default: the recipe's loader.clip.hop_seconds)");
+                  "long clips: seconds between windows; -1: the recipe's loader.clip.hop_seconds");
   cmd->add_option("--batch-size", args->predictor.batch_size, "windows per forward pass")
+      ->capture_default_str();
+  cmd->add_option("--on-bad-file", args->on_bad_file,
+                  "skip (leave out unreadable files, list them on stderr and in --format json) | fail")
       ->capture_default_str();
   cmd->callback([args] { Run(*args); });
 }

@@ -15,7 +15,8 @@ struct ReportArgs {
 };
 
 void Run(ReportArgs& a) {
-  for (const auto& s : a.sets) ApplySetting(a.options, s);
+  ApplySettings(a.options, a.sets);
+  ValidateOptions(a.options);
   const std::string path = report::WriteRunReport(a.run, a.options);
   std::cout << path << "\n";
 }
@@ -33,9 +34,9 @@ void AddReportCommand(CLI::App& app) {
   cmd->add_option("--data-root", args->options.data_root,
                   "the data set's root, when it moved since training");
   cmd->add_option("--mistakes", args->options.mistakes,
-                  "most confident mistakes shown per model (default 8)");
+                  "most confident mistakes shown per model");
   cmd->add_option("--clip-seconds", args->options.clip_seconds,
-                  "seconds of audio kept per mistake (default 3)");
+                  "seconds of audio kept per mistake");
   cmd->add_option("--set", args->sets,
                   "any report option: key=value (out, data_root, mistakes, weakest, clip_seconds, "
                   "spectrogram_mels)");

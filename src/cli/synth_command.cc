@@ -10,6 +10,7 @@
 #include "earshot/synth/keyword_archive.h"
 #include "earshot/synth/keywords.h"
 #include "earshot/synth/mixtures.h"
+#include "earshot/synth/output_folder.h"
 #include "earshot/synth/tagging.h"
 #include "earshot/util/progress.h"
 
@@ -33,6 +34,13 @@ Progress Bar(const std::string& label) {
   };
 }
 
+// --force for the generators that write a folder.
+void AddForce(CLI::App* cmd, bool& force) {
+  cmd->add_flag("--force", force,
+                "write into a folder holding other files (same names replaced, the rest kept); "
+                "without it: a new or empty folder, or this command's earlier output (replaced)");
+}
+
 class Stopwatch {
  public:
   double Seconds() const {
@@ -53,22 +61,22 @@ void AddKeywords(CLI::App& synth) {
       "  earshot synth keywords data/keywords --speakers 160 --seed 1");
   cmd->add_option("out", *out, "output folder")->required();
   cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
-  cmd->add_option("--speakers", o->speakers, "distinct voices, one speaker each")
-      ->capture_default_str();
+  cmd->add_option("--speakers", o->speakers, "distinct voices, one speaker each");
   cmd->add_option("--words", o->words, "words to say (of the 35); default all")->delimiter(',');
   cmd->add_option("--repeats", o->repeats,
-                  "takes per speaker of each command and digit; other words once")
-      ->capture_default_str();
-  cmd->add_option("--noisy-share", o->noisy_share, "share of clips with low background noise")
-      ->capture_default_str();
+                  "takes per speaker of each command and digit; other words once");
+  cmd->add_option("--noisy-share", o->noisy_share, "share of clips with low background noise");
   cmd->add_option("--noise-seconds", o->noise_seconds,
-                  "length of each _background_noise_ file; 0: 20-60 s at random")
-      ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "worker threads")->capture_default_str();
-  cmd->callback([o, out] {
+                  "length of each _background_noise_ file; 0: 20-60 s at random");
+  cmd->add_option("--threads", o->threads, "worker threads");
+  auto force = std::make_shared<bool>(false);
+  AddForce(cmd, *force);
+  cmd->callback([o, out, force] {
     o->Validate();
+    PrepareSynthFolder(*out, "keywords", KeywordOutputs(), *force);
     Stopwatch watch;
     const KeywordSummary s = WriteKeywordSet(*o, *out, Bar("keywords"));
+    MarkSynthFolder(*out, "keywords");
     int64_t total = 0;
     std::cout << "clips per word:\n";
     for (const auto& [word, n] : s.clips_per_word) {
@@ -92,13 +100,11 @@ void AddNpz(CLI::App& synth) {
       "  earshot synth npz data/speech_wav_8000.npz --speakers 60");
   cmd->add_option("out", *out, "output .npz")->required();
   cmd->add_option("--seed", o->keywords.seed, "random seed: same seed, byte-identical file");
-  cmd->add_option("--speakers", o->keywords.speakers, "distinct voices")->capture_default_str();
+  cmd->add_option("--speakers", o->keywords.speakers, "distinct voices");
   cmd->add_option("--repeats", o->keywords.repeats,
-                  "takes per speaker of each command and digit; other words once")
-      ->capture_default_str();
-  cmd->add_option("--silence", o->silence, "silence rows; -1: as many as each command has")
-      ->capture_default_str();
-  cmd->add_option("--threads", o->keywords.threads, "worker threads")->capture_default_str();
+                  "takes per speaker of each command and digit; other words once");
+  cmd->add_option("--silence", o->silence, "silence rows; -1: as many as each command has");
+  cmd->add_option("--threads", o->keywords.threads, "worker threads");
   cmd->callback([o, out] {
     o->Validate();
     Stopwatch watch;
@@ -125,19 +131,20 @@ void AddMixtures(CLI::App& synth) {
       "  earshot synth mixtures data/mixtures --sources 30 --train 400 --test 100");
   cmd->add_option("out", *out, "output folder")->required();
   cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
-  cmd->add_option("--sources", o->sources, "distinct voices: the label columns")
-      ->capture_default_str();
-  cmd->add_option("--train", o->train, "train clips")->capture_default_str();
-  cmd->add_option("--test", o->test, "test clips")->capture_default_str();
-  cmd->add_option("--min-sources", o->min_sources, "sources per clip, at least")
-      ->capture_default_str();
-  cmd->add_option("--max-sources", o->max_sources, "sources per clip, at most")
-      ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "worker threads")->capture_default_str();
-  cmd->callback([o, out] {
+  cmd->add_option("--sources", o->sources, "distinct voices: the label columns");
+  cmd->add_option("--train", o->train, "train clips");
+  cmd->add_option("--test", o->test, "test clips");
+  cmd->add_option("--min-sources", o->min_sources, "sources per clip, at least");
+  cmd->add_option("--max-sources", o->max_sources, "sources per clip, at most");
+  cmd->add_option("--threads", o->threads, "worker threads");
+  auto force = std::make_shared<bool>(false);
+  AddForce(cmd, *force);
+  cmd->callback([o, out, force] {
     o->Validate();
+    PrepareSynthFolder(*out, "mixtures", MixtureOutputs(), *force);
     Stopwatch watch;
     const MixtureSummary s = WriteMixtureSet(*o, *out, Bar("mixtures"));
+    MarkSynthFolder(*out, "mixtures");
     for (size_t k = 1; k < s.clips_per_count.size(); ++k) {
       if (s.clips_per_count[k]) std::cout << "  " << s.clips_per_count[k] << " clips of " << k << " sources\n";
     }
@@ -157,25 +164,24 @@ void AddTagging(CLI::App& synth) {
       "  earshot synth tagging data/tagging --classes 41 --clips-per-class 20");
   cmd->add_option("out", *out, "output folder")->required();
   cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
-  cmd->add_option("--classes", o->classes, "classes: the first N of the 41 labels")
-      ->capture_default_str();
-  cmd->add_option("--clips-per-class", o->clips_per_class, "train clips of each class")
-      ->capture_default_str();
-  cmd->add_option("--test-per-class", o->test_per_class, "test clips of each class")
-      ->capture_default_str();
-  cmd->add_option("--min-seconds", o->min_seconds, "shortest clip, s")->capture_default_str();
-  cmd->add_option("--max-seconds", o->max_seconds, "longest clip, s")->capture_default_str();
+  cmd->add_option("--classes", o->classes, "classes: the first N of the 41 labels");
+  cmd->add_option("--clips-per-class", o->clips_per_class, "train clips of each class");
+  cmd->add_option("--test-per-class", o->test_per_class, "test clips of each class");
+  cmd->add_option("--min-seconds", o->min_seconds, "shortest clip, s");
+  cmd->add_option("--max-seconds", o->max_seconds, "longest clip, s");
   cmd->add_option("--verified-share", o->verified_share,
-                  "share of train rows with manually_verified = 1")->capture_default_str();
-  cmd->add_option("--flip-share", o->flip_share, "share of unverified rows whose label is wrong")
-      ->capture_default_str();
-  cmd->add_option("--soundfont", o->soundfont, "General MIDI soundfont (.sf2)")
-      ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "worker threads")->capture_default_str();
-  cmd->callback([o, out] {
+                  "share of train rows with manually_verified = 1");
+  cmd->add_option("--flip-share", o->flip_share, "share of unverified rows whose label is wrong");
+  cmd->add_option("--soundfont", o->soundfont, "General MIDI soundfont (.sf2)");
+  cmd->add_option("--threads", o->threads, "worker threads");
+  auto force = std::make_shared<bool>(false);
+  AddForce(cmd, *force);
+  cmd->callback([o, out, force] {
     o->Validate();
+    PrepareSynthFolder(*out, "tagging", TaggingOutputs(), *force);
     Stopwatch watch;
     const TaggingSummary s = WriteTaggingSet(*o, *out, Bar("tagging"));
+    MarkSynthFolder(*out, "tagging");
     std::cout << "train clips per label (as labelled):\n";
     for (const auto& [label, n] : s.train_per_label) {
       std::cout << "  " << std::left << std::setw(24) << label << n << "\n";
@@ -190,7 +196,10 @@ void AddTagging(CLI::App& synth) {
 }  // namespace
 
 void AddSynthCommand(CLI::App& app) {
-  CLI::App* synth = app.add_subcommand("synth", "Make demo data sets in the real layouts");
+  CLI::App* synth = app.add_subcommand(
+      "synth",
+      "Make demo data sets in the real layouts, or one example sound.\n"
+      "  earshot synth keywords out/demo/keywords --speakers 40");
   synth->require_subcommand(1);
 
   auto ex = std::make_shared<ExampleArgs>();

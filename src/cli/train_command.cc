@@ -1,4 +1,9 @@
 // `earshot train RECIPE`: a recipe in, bundles, logs, curves and metrics out.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "commands.h"
@@ -17,8 +22,46 @@ struct TrainArgs {
   std::string out;
   std::string resume;
   bool print = false;
-  bool report = true;
+  bool no_report = false;
   std::string on_bad_file;
+};
+
+// Ctrl-C during training. Every file of a run is written atomically (a
+// temporary file renamed into place), so the process may stop at any point:
+// the checkpoint of the last completed epoch stays whole. The handler only
+// says how to go on and exits; it uses async-signal-safe calls alone, on
+// text prepared before training starts.
+char interrupt_recipe[4096];
+char interrupt_resume[4400];
+char interrupt_plain[] = "\ninterrupted before the run folder was written\n";
+
+extern "C" void OnInterrupt(int) {
+  const bool run = ::access(interrupt_recipe, F_OK) == 0;
+  const char* text = run ? interrupt_resume : interrupt_plain;
+  ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
+  (void)ignored;
+  ::_exit(130);
+}
+
+// Installs OnInterrupt for the run in `out` until destroyed.
+class InterruptHint {
+ public:
+  explicit InterruptHint(const std::string& out) {
+    std::snprintf(interrupt_recipe, sizeof interrupt_recipe, "%s/recipe.toml", out.c_str());
+    std::snprintf(interrupt_resume, sizeof interrupt_resume,
+                  "\ninterrupted; the last completed epoch is kept\nresume with: earshot train --resume %s\n",
+                  out.c_str());
+    struct sigaction action {};
+    action.sa_handler = OnInterrupt;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &previous_);
+  }
+  ~InterruptHint() { ::sigaction(SIGINT, &previous_, nullptr); }
+  InterruptHint(const InterruptHint&) = delete;
+  InterruptHint& operator=(const InterruptHint&) = delete;
+
+ private:
+  struct sigaction previous_ {};
 };
 
 void Run(const TrainArgs& a) {
@@ -40,15 +83,26 @@ void Run(const TrainArgs& a) {
   }
   if (out.empty()) out = "runs/" + recipe.name;
   SetComputeThreads(recipe.train.ComputeThreads());
-  const TrainSummary s = TrainRecipe(recipe, out, !a.resume.empty());
-  std::cout << "trained " << s.models.size() << " model(s) in " << FormatDuration(s.seconds) << " ("
-            << static_cast<int64_t>(s.train_clips_per_second) << " training clips/s)\n";
+  TrainSummary s;
+  {
+    InterruptHint hint(out);
+    s = TrainRecipe(recipe, out, !a.resume.empty());
+  }
+  bool trained = false;
+  for (const auto& m : s.models) trained = trained || !m.epoch_clips_per_second.empty();
+  if (trained) {
+    std::cout << "trained " << s.models.size() << " model(s) in " << FormatDuration(s.seconds) << " ("
+              << static_cast<int64_t>(s.train_clips_per_second) << " training clips/s)\n";
+  } else {
+    std::cout << "nothing was left to train: every model had finished its " << recipe.train.epochs
+              << " epochs or stopped early; metrics written again in " << FormatDuration(s.seconds) << "\n";
+  }
   for (const auto& m : s.models) {
     std::cout << "  " << m.best_bundle << "  (best epoch " << m.best_epoch + 1 << " of " << m.epochs_run
               << ")\n";
   }
   std::cout << "run: " << out << " (summary.json, log.csv, curves_*.png, metrics_*.json)\n";
-  if (a.report) {
+  if (!a.no_report) {
     // The page is a view of the run: a failure to draw it leaves the run intact.
     try {
       std::cout << "report: " << report::WriteRunReport(out, report::ReportOptions{}) << "\n";
@@ -71,7 +125,7 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--out", args->out, "run directory (default runs/<recipe name>)");
   cmd->add_option("--resume", args->resume, "continue the run in this directory from its last completed epoch");
   cmd->add_flag("--print-recipe", args->print, "print the resolved recipe and exit");
-  cmd->add_flag("!--no-report", args->report, "do not write RUN/report.html at the end");
+  cmd->add_flag("--no-report", args->no_report, "do not write RUN/report.html at the end");
   cmd->add_option("--on-bad-file", args->on_bad_file,
                   "skip (default: skip and report; fail above store.max_bad_fraction) | fail; "
                   "the same as --set store.on_bad_file=...");

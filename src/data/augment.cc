@@ -16,7 +16,7 @@ void AddNoiseSegment(float* x, int64_t n, const ClipStore& noise, float volume, 
   if (len == 0) return;
   const int16_t* p = noise.Data(file);
   const int64_t offset = rng.UniformInt(0, std::max<int64_t>(0, len - n));
-  const float scale = volume / 32768.0f;
+  const float scale = volume * noise.Scale(file);
   for (int64_t i = 0, j = offset; i < n; ++i, ++j) {
     if (j == len) j = 0;  // noise shorter than the clip repeats
     x[i] += scale * static_cast<float>(p[j]);
@@ -24,11 +24,11 @@ void AddNoiseSegment(float* x, int64_t n, const ClipStore& noise, float volume, 
 }
 
 float MixBackgroundNoise(float* x, int64_t n, const ClipStore& noise, double frequency,
-                         double max_volume, SplitMix64& rng) {
+                         double max_volume, SplitMix64& rng, float limit) {
   if (noise.NumClips() == 0 || rng.Uniform() >= frequency) return 0.f;
   const float volume = static_cast<float>(rng.Uniform(0.0, max_volume));
   AddNoiseSegment(x, n, noise, volume, rng);
-  for (int64_t i = 0; i < n; ++i) x[i] = std::clamp(x[i], -1.0f, 1.0f);
+  for (int64_t i = 0; i < n; ++i) x[i] = std::clamp(x[i], -limit, limit);
   return volume;
 }
 

@@ -28,22 +28,22 @@ void AugmentOptions::Visit(OptionVisitor& v) {
 
 void AugmentOptions::Validate() const {
   using namespace option_checks;
-  InRange("augment.noise_frequency", noise_frequency, 0.0, 1.0);
-  InRange("augment.noise_volume", noise_volume, 0.0, 10.0);
-  InRange("augment.shift_ms", shift_ms, 0.0, 10000.0);
-  InRange("augment.gain_db_min", gain_db_min, -60.0, 60.0);
-  InRange("augment.gain_db_max", gain_db_max, -60.0, 60.0);
-  Ordered("augment.gain_db_min", gain_db_min, "augment.gain_db_max", gain_db_max);
-  InRange("augment.speed_min", speed_min, 0.5, 2.0);
-  InRange("augment.speed_max", speed_max, 0.5, 2.0);
-  Ordered("augment.speed_min", speed_min, "augment.speed_max", speed_max);
-  InRange("augment.freq_masks", freq_masks, 0, 100);
-  InRange("augment.freq_mask_width", freq_mask_width, 0, 100000);
-  InRange("augment.time_masks", time_masks, 0, 100);
-  InRange("augment.time_mask_width", time_mask_width, 0, 100000);
-  OneOf("augment.mask_value", mask_value, {"mean", "zero"});
+  InRange("noise_frequency", noise_frequency, 0.0, 1.0);
+  InRange("noise_volume", noise_volume, 0.0, 10.0);
+  InRange("shift_ms", shift_ms, 0.0, 10000.0);
+  InRange("gain_db_min", gain_db_min, -60.0, 60.0);
+  InRange("gain_db_max", gain_db_max, -60.0, 60.0);
+  Ordered("gain_db_min", gain_db_min, "gain_db_max", gain_db_max);
+  InRange("speed_min", speed_min, 0.5, 2.0);
+  InRange("speed_max", speed_max, 0.5, 2.0);
+  Ordered("speed_min", speed_min, "speed_max", speed_max);
+  InRange("freq_masks", freq_masks, 0, 100);
+  InRange("freq_mask_width", freq_mask_width, 0, 100000);
+  InRange("time_masks", time_masks, 0, 100);
+  InRange("time_mask_width", time_mask_width, 0, 100000);
+  OneOf("mask_value", mask_value, {"mean", "zero"});
   if (!(mixup_alpha > 0.0 && mixup_alpha <= 100.0)) {
-    ThrowOption("--augment.mixup_alpha should be in (0, 100]. Given: " + Str(mixup_alpha));
+    ThrowOption("--mixup_alpha should be in (0, 100]. Given: " + Str(mixup_alpha));
   }
 }
 

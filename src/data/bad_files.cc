@@ -20,6 +20,11 @@ std::string BadFileReport::Summary() const {
   return out;
 }
 
+BadFile BadFileOf(const std::string& name, const std::string& message) {
+  const std::string prefix = name + ": ";
+  return {name, message.compare(0, prefix.size(), prefix) == 0 ? message.substr(prefix.size()) : message};
+}
+
 void EnforceBadFilePolicy(const BadFileReport& report, const StoreOptions& options) {
   if (report.bad.empty()) return;
   if (options.on_bad_file == "fail") {

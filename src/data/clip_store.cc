@@ -16,22 +16,58 @@ int16_t QuantizeSample(float x) {
 
 int64_t ClipStore::Bytes() const {
   return static_cast<int64_t>(arena_.capacity() * sizeof(int16_t) +
-                              offsets_.capacity() * sizeof(int64_t));
+                              offsets_.capacity() * sizeof(int64_t) +
+                              scales_.size() * 48);  // a map node per scaled row
+}
+
+float ClipStore::Scale(int64_t row) const {
+  if (scales_.empty()) return 1.0f / 32768.0f;
+  auto it = scales_.find(row);
+  return it == scales_.end() ? 1.0f / 32768.0f : it->second / 32767.0f;
+}
+
+float ClipStore::FullScale(int64_t row) const {
+  if (scales_.empty()) return 1.0f;
+  auto it = scales_.find(row);
+  return it == scales_.end() ? 1.0f : it->second;
+}
+
+float ClipStore::LargestPeak() const {
+  float peak = 0.f;
+  for (const auto& [row, p] : scales_) peak = std::max(peak, p);
+  return peak;
+}
+
+void ClipStore::Quantize(int64_t row, const float* samples, int16_t* out, int64_t n) {
+  float peak = 0.f;
+  for (int64_t i = 0; i < n; ++i) peak = std::max(peak, std::fabs(samples[i]));
+  if (!(peak > 1.0f)) {
+    for (int64_t i = 0; i < n; ++i) out[i] = QuantizeSample(samples[i]);
+    return;
+  }
+  // The peak maps to 32767: the clip keeps its shape at its own resolution.
+  const float to_code = 32767.0f / peak;
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = static_cast<int16_t>(std::clamp(std::nearbyint(samples[i] * to_code), -32767.0f, 32767.0f));
+  }
+  std::lock_guard<std::mutex> lock(*scales_mutex_);
+  scales_[row] = peak;
 }
 
 int64_t ClipStore::Append(const float* samples, int64_t n) {
   if (n < 0) ThrowBadData("ClipStore::Append: a clip of " + std::to_string(n) + " samples");
   const int64_t start = offsets_.back();
   arena_.resize(static_cast<size_t>(start + n));
-  for (int64_t i = 0; i < n; ++i) arena_[static_cast<size_t>(start + i)] = QuantizeSample(samples[i]);
   offsets_.push_back(start + n);
+  Quantize(NumClips() - 1, samples, arena_.data() + start, n);
   return NumClips() - 1;
 }
 
 void ClipStore::Read(int64_t row, float* out) const {
   const int16_t* p = Data(row);
   const int64_t n = Length(row);
-  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(p[i]) * (1.0f / 32768.0f);
+  const float scale = Scale(row);
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(p[i]) * scale;
 }
 
 std::vector<float> ClipStore::Read(int64_t row) const {
@@ -42,6 +78,7 @@ std::vector<float> ClipStore::Read(int64_t row) const {
 
 void ClipStore::Reserve(const std::vector<int64_t>& lengths) {
   offsets_.assign(1, 0);
+  scales_.clear();
   offsets_.reserve(lengths.size() + 1);
   for (int64_t n : lengths) {
     if (n < 0) ThrowBadData("ClipStore::Reserve: a clip of " + std::to_string(n) + " samples");
@@ -52,9 +89,7 @@ void ClipStore::Reserve(const std::vector<int64_t>& lengths) {
 }
 
 void ClipStore::Write(int64_t row, const float* samples) {
-  int16_t* p = arena_.data() + offsets_[row];
-  const int64_t n = Length(row);
-  for (int64_t i = 0; i < n; ++i) p[i] = QuantizeSample(samples[i]);
+  Quantize(row, samples, arena_.data() + offsets_[row], Length(row));
 }
 
 std::vector<int64_t> ClipStore::Compact(const std::vector<bool>& keep) {
@@ -63,6 +98,7 @@ std::vector<int64_t> ClipStore::Compact(const std::vector<bool>& keep) {
                   std::to_string(NumClips()) + " clips");
   }
   std::vector<int64_t> new_row(keep.size(), -1);
+  std::map<int64_t, float> scales;
   std::vector<int64_t> offsets{0};
   int64_t end = 0;
   for (size_t r = 0; r < keep.size(); ++r) {
@@ -77,9 +113,12 @@ std::vector<int64_t> ClipStore::Compact(const std::vector<bool>& keep) {
     end += n;
     new_row[r] = static_cast<int64_t>(offsets.size()) - 1;
     offsets.push_back(end);
+    auto scaled = scales_.find(static_cast<int64_t>(r));
+    if (scaled != scales_.end()) scales[new_row[r]] = scaled->second;
   }
   arena_.resize(static_cast<size_t>(end));
   offsets_ = std::move(offsets);
+  scales_ = std::move(scales);
   return new_row;
 }
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "earshot/audio/decode.h"
+#include "earshot/audio/levels.h"
 #include "earshot/util/error.h"
 #include "earshot/util/parallel.h"
 
@@ -34,14 +36,20 @@ int64_t ResampledLength(int64_t n, int from_rate, int to_rate) {
 }
 
 std::vector<float> ArrayRow(const Dataset& ds, int64_t row, int sample_rate) {
+  if (row < 0 || ds.array_samples <= 0 ||
+      (row + 1) * ds.array_samples > static_cast<int64_t>(ds.array.size())) {
+    ThrowBadData("row " + std::to_string(row) + " is outside the array");
+  }
   const float* begin = ds.array.data() + row * ds.array_samples;
   std::vector<float> x(begin, begin + ds.array_samples);
-  for (size_t i = 0; i < x.size(); ++i) {
-    // The store holds [-1, 1]; anything else would be clipped without a word.
-    if (!std::isfinite(x[i]) || std::abs(x[i]) > 1.0f) {
-      ThrowBadData("sample " + std::to_string(i) + " is " + std::to_string(x[i]) +
-                   ", outside [-1, 1]");
-    }
+  // The rule of decoded files: non-finite samples or an absurd peak are errors.
+  const std::string where = "row " + std::to_string(row);
+  const std::string prefix = where + ": ";
+  try {
+    CheckLevels(x.data(), static_cast<int64_t>(x.size()), where);
+  } catch (const Error& e) {
+    const std::string m = e.what();  // the report names the row already
+    ThrowBadData(m.compare(0, prefix.size(), prefix) == 0 ? m.substr(prefix.size()) : m);
   }
   return Resample(x, ds.array_rate, sample_rate);
 }
@@ -64,7 +72,7 @@ void Probe(const Dataset& ds, int sample_rate, Item& item) {
     }
     item.length = ResampledLength(ds.array_samples, ds.array_rate, sample_rate);
   } catch (const Error& e) {
-    item.reason = ReasonOf(e, item.name);
+    item.reason = BadFileOf(item.name, e.what()).reason;
   }
 }
 
@@ -78,7 +86,7 @@ void Decode(const Dataset& ds, int sample_rate, Item& item, ClipStore& store, in
     }
     store.Write(row, x.data());
   } catch (const Error& e) {
-    item.reason = ReasonOf(e, item.name);
+    item.reason = BadFileOf(item.name, e.what()).reason;
   }
 }
 
@@ -120,7 +128,7 @@ std::vector<int64_t> LoadItems(const Dataset& ds, int sample_rate, int threads,
 }  // namespace
 
 LoadedClips LoadClips(const Dataset& dataset, int sample_rate, const StoreOptions& options) {
-  options.Validate();
+  ValidateOptions(options, "store");
   if (sample_rate <= 0) {
     ThrowOption("LoadClips: sample_rate should be > 0. Given: " + std::to_string(sample_rate));
   }
@@ -161,7 +169,49 @@ LoadedClips LoadClips(const Dataset& dataset, int sample_rate, const StoreOption
     }
   }
   EnforceBadFilePolicy(out.bad, options);
+  if (out.clips.NumScaled() > 0) {
+    std::ostringstream note;
+    note << out.clips.NumScaled() << " of " << out.clips.NumClips()
+         << " clips peak above full scale (largest peak " << out.clips.LargestPeak()
+         << "); kept unclipped, each with its own scale";
+    out.notes.push_back(note.str());
+  }
   return out;
+}
+
+std::vector<MeasuredClip> MeasureClipLevels(const Dataset& dataset, int threads) {
+  std::vector<MeasuredClip> out(dataset.clips.size());
+  ParallelFor(static_cast<int64_t>(out.size()), threads, [&](int64_t i) {
+    const ClipRef& ref = dataset.clips[static_cast<size_t>(i)];
+    if (ref.silence || (ref.path.empty() && ref.array_row < 0)) return;
+    MeasuredClip& m = out[static_cast<size_t>(i)];
+    try {
+      const std::vector<float> x = !ref.path.empty() ? DecodeFile(ref.path)
+                                                     : ArrayRow(dataset, ref.array_row, dataset.array_rate);
+      m.levels = MeasureLevels(x.data(), static_cast<int64_t>(x.size()));
+    } catch (const Error& e) {
+      m.reason = ReasonOf(e, ref.path);
+    }
+  });
+  return out;
+}
+
+void LeaveOutUnreadable(Dataset& dataset, const LoadedClips& loaded) {
+  if (loaded.row.size() != dataset.clips.size()) {
+    ThrowMismatch("LoadedClips holds " + std::to_string(loaded.row.size()) + " clips, the data set " +
+                  std::to_string(dataset.clips.size()));
+  }
+  int64_t left_out = 0;
+  for (size_t i = 0; i < dataset.clips.size(); ++i) {
+    if (loaded.row[i] != LoadedClips::kBad) continue;
+    dataset.clips[i].split = Split::kNone;
+    dataset.clips[i].fold = -1;
+    ++left_out;
+  }
+  if (left_out > 0) {
+    dataset.notes.push_back(std::to_string(left_out) + (left_out == 1 ? " unreadable clip" : " unreadable clips") +
+                            " left out of every split (split none)");
+  }
 }
 
 }  // namespace earshot

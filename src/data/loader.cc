@@ -6,12 +6,37 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "earshot/data/augment.h"
 #include "earshot/data/clip_length.h"
 #include "earshot/util/error.h"
 
 namespace earshot {
+namespace {
+
+// TF speech_commands: silence is background noise at a random volume, or
+// zeros when there is none.
+void FillSilence(float* wave, int64_t length, const ClipStore& noise, double max_volume,
+                 SplitMix64& rng) {
+  std::fill(wave, wave + length, 0.f);
+  const float volume = static_cast<float>(rng.Uniform(0.0, max_volume));
+  AddNoiseSegment(wave, length, noise, volume, rng);
+  for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -1.0f, 1.0f);
+}
+
+// Evaluation draws (silence clips) are the same every epoch.
+constexpr uint64_t kEvalEpochKey = 0;
+
+}  // namespace
+
+std::vector<float> SilenceClip(const LoaderOptions& options, const ClipStore& noise, int64_t clip) {
+  const int64_t length = options.clip.Length(noise.sample_rate());
+  std::vector<float> wave(static_cast<size_t>(length));
+  SplitMix64 rng = SplitMix64::For(options.seed, kExampleStream, kEvalEpochKey, clip);
+  FillSilence(wave.data(), length, noise, options.silence_volume, rng);
+  return wave;
+}
 
 std::string Exclusions::Summary() const {
   if (bad_files == 0 && wrong_length == 0) return "";
@@ -32,6 +57,7 @@ struct BatchLoader::Impl {
   void Stop();
   void Work(int worker, int workers);
   Batch Assemble(int64_t index, Scratch& scratch) const;
+  std::pair<int64_t, int64_t> Range(int64_t index) const;  // first example, size
   void Example(int64_t clip, Scratch& s, float* features, float* target) const;
 
   const Dataset& dataset;
@@ -46,6 +72,7 @@ struct BatchLoader::Impl {
   int64_t example_size = 0;
   int64_t classes = 0;
   int64_t num_batches = 0;
+  bool fold_last = false;      // the last batch holds batch_size + 1 examples
   FeatureNorm norm;
 
   // The epoch in progress.
@@ -66,7 +93,7 @@ BatchLoader::BatchLoader(const Dataset& dataset, const LoadedClips& loaded,
                          const LoaderOptions& options, Mode mode)
     : impl_(new Impl(dataset, loaded, frontend, options, mode)) {
   Impl& m = *impl_;
-  options.Validate();
+  ValidateOptions(options, "loader");
   const int rate = frontend.options().sample_rate;
   if (loaded.clips.sample_rate() != rate) {
     ThrowMismatch("the clips were loaded at " + std::to_string(loaded.clips.sample_rate()) +
@@ -114,7 +141,18 @@ BatchLoader::BatchLoader(const Dataset& dataset, const LoadedClips& loaded,
   }
   const int64_t n = static_cast<int64_t>(m.clips.size());
   const int64_t b = options.batch_size;
-  m.num_batches = train && options.drop_last ? n / b : (n + b - 1) / b;
+  // Training never ends on a batch of one (batch norm after a dense layer
+  // cannot train on it): drop_last leaves the partial batch out, otherwise
+  // a lone last example joins the batch before it, one larger than the rest.
+  m.fold_last = train && !options.drop_last && b > 1 && n > b && n % b == 1;
+  m.num_batches = (train && options.drop_last) || m.fold_last ? n / b : (n + b - 1) / b;
+}
+
+std::pair<int64_t, int64_t> BatchLoader::Impl::Range(int64_t index) const {
+  const int64_t b = options.batch_size;
+  const int64_t first = index * b;
+  const int64_t rest = static_cast<int64_t>(order.size()) - first;
+  return {first, fold_last && index == num_batches - 1 ? rest : std::min(b, rest)};
 }
 
 BatchLoader::~BatchLoader() { impl_->Stop(); }
@@ -140,8 +178,7 @@ void BatchLoader::Start(int epoch) {
   Impl& m = *impl_;
   m.Stop();
   const bool train = m.mode == Mode::kTrain;
-  // Evaluation draws (silence clips) are the same every epoch.
-  m.epoch_key = train ? static_cast<uint64_t>(epoch) : 0;
+  m.epoch_key = train ? static_cast<uint64_t>(epoch) : kEvalEpochKey;
   m.order = m.clips;
   if (train && m.options.shuffle) {
     SplitMix64 rng = SplitMix64::For(m.options.seed, kShuffleStream, m.epoch_key, 0);
@@ -219,9 +256,7 @@ void BatchLoader::Impl::Work(int worker, int num_workers) {
 }
 
 Batch BatchLoader::Impl::Assemble(int64_t index, Scratch& scratch) const {
-  const int64_t first = index * options.batch_size;
-  const int64_t size =
-      std::min<int64_t>(options.batch_size, static_cast<int64_t>(order.size()) - first);
+  const auto [first, size] = Range(index);
   Batch batch;
   batch.index = index;
   batch.size = size;
@@ -253,12 +288,7 @@ void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float
   float* wave = s.wave.data();
   const int64_t row = loaded.row[clip];
   if (row == LoadedClips::kSilence) {
-    // TF speech_commands: silence is background noise at a random volume,
-    // or zeros when there is none.
-    std::fill(wave, wave + length, 0.f);
-    const float volume = static_cast<float>(rng.Uniform(0.0, options.silence_volume));
-    AddNoiseSegment(wave, length, loaded.noise, volume, rng);
-    for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -1.0f, 1.0f);
+    FillSilence(wave, length, loaded.noise, options.silence_volume, rng);
   } else {
     s.raw.resize(static_cast<size_t>(loaded.clips.Length(row)));
     loaded.clips.Read(row, s.raw.data());
@@ -271,8 +301,12 @@ void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float
     if (train) {
       if (a.shift) TimeShift(wave, length, std::llround(a.shift_ms * rate / 1000.0), rng);
       if (a.gain) ApplyGain(wave, length, a.gain_db_min, a.gain_db_max, rng);
-      if (a.noise) MixBackgroundNoise(wave, length, loaded.noise, a.noise_frequency, a.noise_volume, rng);
-      for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -1.0f, 1.0f);
+      // Clipped at full scale, or at the clip's own peak when it has more.
+      const float limit = loaded.clips.FullScale(row);
+      if (a.noise) {
+        MixBackgroundNoise(wave, length, loaded.noise, a.noise_frequency, a.noise_volume, rng, limit);
+      }
+      for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -limit, limit);
     }
   }
   frontend.Compute(wave, length, features);

@@ -74,16 +74,7 @@ Dataset ReadNpzSet(const DataOptions& o) {
     ThrowBadData(path + ": array '" + o.npz_labels + "' holds " + std::to_string(n_labels) +
                  " labels " + ShapeText(labels.shape) + " for " + std::to_string(rows) + " clips");
   }
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* row = samples.data.data() + r * width;
-    for (int64_t c = 0; c < width; ++c) {
-      if (!std::isfinite(row[c])) {
-        ThrowBadData(path + ": array '" + o.npz_samples + "' row " + std::to_string(r) +
-                     " column " + std::to_string(c) + " is " + (std::isnan(row[c]) ? "NaN" : "infinite"));
-      }
-    }
-  }
-
+  // Sample values are checked per row when the clips are loaded (LoadClips).
   Dataset ds;
   ds.root = path;
   ds.layout = "npz";

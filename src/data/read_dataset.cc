@@ -6,6 +6,7 @@
 #include "earshot/data/readers.h"
 #include "earshot/data/splits.h"
 #include "earshot/util/error.h"
+#include "earshot/util/option_checks.h"
 #include "layout_readers.h"
 
 namespace earshot {
@@ -57,7 +58,20 @@ void AssignSplit(Dataset& ds, const DataOptions& o) {
       ThrowOption("--split=lists needs validation_list.txt or testing_list.txt in " + o.root +
                   " (speech_commands layout)");
     }
-    AssignListSplit(ds, o.root);
+    const std::vector<std::string> empty = AssignListSplit(ds, o.root);
+    if (!empty.empty()) {
+      std::string names;
+      for (const auto& e : empty) names += (names.empty() ? "" : " and ") + e;
+      const std::string what = names + (empty.size() > 1 ? " list" : " lists") +
+                               " no clip of the data set";
+      // An explicit rule is refused; the automatic choice falls back to the
+      // hash rule, so that no split is silently left empty.
+      if (o.split == "lists") ThrowBadData(what + " (--split=lists)");
+      ds.notes.push_back(what + ": split by the hash rule (validation_percentage " +
+                         option_checks::Str(o.validation_percentage) + ", testing_percentage " +
+                         option_checks::Str(o.testing_percentage) + ") instead");
+      AssignHashSplit(ds, o.validation_percentage, o.testing_percentage);
+    }
   } else if (rule == "stratified") {
     StratifiedSplit(ds, o.validation_fraction, o.test_fraction, o.seed);
   } else if (rule == "kfold") {
@@ -112,27 +126,33 @@ std::string DetectLayout(const std::string& root) {
                "<label>/*.wav folders or audio files); give --layout");
 }
 
+// Option errors, from validation or from reading, name the key a recipe's
+// --set takes (--data.wanted_words).
 Dataset ReadDataset(const DataOptions& o) {
-  o.Validate();
-  const std::string layout = o.layout == "auto" ? DetectLayout(o.root) : o.layout;
-  Dataset ds = ReadLayout(o, layout);
-  if (o.verified_only) DropUnverified(ds);
-  KeepClasses(ds, o.keep);
-  LimitPerClass(ds, o.max_per_class);
-  AssignSplit(ds, o);
-  ApplyWantedWords(ds, o, o.split != "file");
-  OrderClasses(ds, o.classes, "--classes");
-  return ds;
+  return NamingOptions(o, "data", [&] {
+    o.Validate();
+    const std::string layout = o.layout == "auto" ? DetectLayout(o.root) : o.layout;
+    Dataset ds = ReadLayout(o, layout);
+    if (o.verified_only) DropUnverified(ds);
+    KeepClasses(ds, o.keep);
+    LimitPerClass(ds, o.max_per_class);
+    AssignSplit(ds, o);
+    ApplyWantedWords(ds, o, o.split != "file");
+    OrderClasses(ds, o.classes, "--classes");
+    return ds;
+  });
 }
 
 Dataset ReadTestSet(const DataOptions& o) {
-  o.Validate();
-  if (o.test_csv.empty()) ThrowOption("--test_csv is not set: no test list to read");
-  const std::string layout = o.layout == "auto" ? DetectLayout(o.root) : o.layout;
-  if (layout != "csv" && layout != "soft_csv") {
-    ThrowOption("--test_csv applies to the csv and soft_csv layouts. Given layout: " + layout);
-  }
-  return ReadCsvTestSet(o, layout);
+  return NamingOptions(o, "data", [&] {
+    o.Validate();
+    if (o.test_csv.empty()) ThrowOption("--test_csv is not set: no test list to read");
+    const std::string layout = o.layout == "auto" ? DetectLayout(o.root) : o.layout;
+    if (layout != "csv" && layout != "soft_csv") {
+      ThrowOption("--test_csv applies to the csv and soft_csv layouts. Given layout: " + layout);
+    }
+    return ReadCsvTestSet(o, layout);
+  });
 }
 
 }  // namespace earshot

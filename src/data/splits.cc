@@ -11,8 +11,8 @@
 
 #include "earshot/data/csv.h"
 #include "earshot/data/summary.h"
+#include "earshot/util/digest.h"
 #include "earshot/util/error.h"
-#include "earshot/util/sha1.h"
 #include "shuffle.h"
 
 namespace earshot {
@@ -105,7 +105,8 @@ void AssignHashSplit(Dataset& ds, double validation_percentage, double testing_p
   ds.folds = 0;
 }
 
-void AssignListSplit(Dataset& ds, const std::string& root) {
+std::vector<std::string> AssignListSplit(Dataset& ds, const std::string& root) {
+  std::vector<std::string> empty;
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < ds.clips.size(); ++i) {
     index[ds.clips[i].id] = i;
@@ -119,7 +120,7 @@ void AssignListSplit(Dataset& ds, const std::string& root) {
     fs::path path = fs::path(root) / file;
     if (!fs::exists(path)) continue;
     std::vector<std::string> lines = ReadListFile(path.string());
-    int absent = 0;
+    int absent = 0, assigned = 0;
     for (size_t n = 0; n < lines.size(); ++n) {
       const std::string& entry = lines[n];
       if (entry.empty()) continue;
@@ -137,12 +138,15 @@ void AssignListSplit(Dataset& ds, const std::string& root) {
         ThrowBadData(where + ": '" + entry + "' is already in a list");
       }
       ds.clips[it->second].split = split;
+      ++assigned;
     }
+    if (assigned == 0) empty.push_back(path.string());
     if (absent > 0) {
       ds.notes.push_back(path.string() + ": " + std::to_string(absent) +
                          " entries name folders that are not here; ignored");
     }
   }
+  return empty;
 }
 
 void StratifiedSplit(Dataset& ds, double validation_fraction, double test_fraction, int seed) {

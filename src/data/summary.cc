@@ -1,6 +1,35 @@
 #include "earshot/data/summary.h"
 
+#include <algorithm>
+
+#include "earshot/util/error.h"
+
 namespace earshot {
+
+void LevelCounts::Add(const ClipLevels& l) {
+  ++clips;
+  if (l.at_full_scale) ++at_full_scale;
+  if (l.peak > 1.0f) ++above_full_scale;
+  if (l.clipped_runs > 0) ++clipped;
+  largest_peak = std::max(largest_peak, l.peak);
+}
+
+LevelSummary SummarizeLevels(const Dataset& ds, const std::vector<MeasuredClip>& measured) {
+  if (measured.size() != ds.clips.size()) {
+    ThrowMismatch("SummarizeLevels: " + std::to_string(measured.size()) + " measurements for " +
+                  std::to_string(ds.clips.size()) + " clips");
+  }
+  LevelSummary s;
+  s.classes.resize(ds.classes.size());
+  for (size_t i = 0; i < ds.clips.size(); ++i) {
+    const std::optional<ClipLevels>& l = measured[i].levels;
+    if (!l) continue;
+    s.all.Add(*l);
+    const int c = MainClass(ds.clips[i]);
+    if (c >= 0 && c < static_cast<int>(s.classes.size())) s.classes[c].Add(*l);
+  }
+  return s;
+}
 
 int MainClass(const ClipRef& clip) {
   if (clip.soft.empty()) return clip.label;

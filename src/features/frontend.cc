@@ -19,6 +19,10 @@ struct FrontEnd::Impl {
 };
 
 FrontEnd::FrontEnd(const FrontEndOptions& options) : options_(options), impl_(new Impl) {
+  NamingOptions(options_, "features", [this] { Build(); });
+}
+
+void FrontEnd::Build() {
   options_.Validate();
   const auto& o = options_;
   if (o.feature == "waveform") return;

@@ -14,7 +14,7 @@ void FrontEndOptions::Visit(OptionVisitor& v) {
   v.Field("sample_rate", sample_rate, "Hz; audio is resampled to this rate");
   v.Field("feature", feature, "waveform | spectrogram | mel | mfcc");
   v.Field("n_fft", n_fft, "FFT size");
-  v.Field("win_length", win_length, "window length in samples");
+  v.Field("win_length", win_length, "window length in samples; 0 = n_fft");
   v.Field("hop_length", hop_length, "frame step in samples");
   v.Field("window", window, "hann | hamming | rect");
   v.Field("periodic", periodic, "periodic window (true) or symmetric");
@@ -39,9 +39,12 @@ void FrontEndOptions::Visit(OptionVisitor& v) {
 }
 
 std::vector<std::pair<int, int>> FrontEndOptions::Resolutions() const {
-  if (multi_n_fft.empty()) return {{n_fft, win_length}};
+  auto window = [](int fft, int win) { return win == 0 ? fft : win; };
+  if (multi_n_fft.empty()) return {{n_fft, window(n_fft, win_length)}};
   std::vector<std::pair<int, int>> out;
-  for (size_t i = 0; i < multi_n_fft.size(); ++i) out.emplace_back(multi_n_fft[i], multi_win_length[i]);
+  for (size_t i = 0; i < multi_n_fft.size(); ++i) {
+    out.emplace_back(multi_n_fft[i], window(multi_n_fft[i], multi_win_length[i]));
+  }
   return out;
 }
 
@@ -76,7 +79,8 @@ void FrontEndOptions::Validate() const {
     AtLeast("n_fft", nfft, 2);
     AtLeast("win_length", win, 1);
     if (win > nfft) {
-      ThrowOption("--win_length should be <= n_fft (" + Str(nfft) + "). Given: " + Str(win));
+      ThrowOption("--win_length should be <= --n_fft (" + Str(nfft) + ") or 0 (= n_fft). Given: " +
+                  Str(win));
     }
   }
   if (log_offset < 0) ThrowOption("--log_offset should be >= 0. Given: " + Str(log_offset));

@@ -8,13 +8,16 @@
 
 #include "earshot/features/frontend.h"
 #include "earshot/models/zoo.h"
+#include "earshot/util/digest.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/toml_table.h"
 
 namespace earshot {
 namespace {
 
 constexpr const char* kMetaKey = "earshot_meta";
+constexpr const char* kChecksumKey = "earshot_sha256";
 constexpr int kFormatVersion = 1;
 
 std::string ShapeString(const std::vector<int64_t>& s) {
@@ -26,6 +29,34 @@ std::string ShapeString(const std::vector<int64_t>& s) {
 // First line of a c10::Error message: the rest is a C++ backtrace.
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+// SHA-256 of the metadata and of every parameter and buffer (name, type,
+// shape, bytes), so that a damaged byte anywhere in them is noticed.
+std::string Checksum(const std::string& meta, Classifier& model) {
+  Digest d(Digest::Kind::kSha256);
+  d.Update(meta);
+  auto add = [&](const std::string& name, const torch::Tensor& value) {
+    const torch::Tensor t = value.detach().cpu().contiguous();
+    d.Update(name + " " + std::string(t.dtype().name()) + " " + ShapeString(t.sizes().vec()) + "\n");
+    d.Update(t.data_ptr(), t.nbytes());
+  };
+  for (const auto& p : model.named_parameters()) add(p.key(), p.value());
+  for (const auto& p : model.named_buffers()) add(p.key(), p.value());
+  return d.Hex();
+}
+
+// Bundles written before the data, store, loader and output were recorded
+// on their own: read them from the recipe's tables (defaults without one).
+void FromRecipe(BundleInfo& info, const std::string& path) {
+  const std::string origin = path + " [recipe]";
+  const std::string& recipe = info.recipe_toml;
+  const std::string loss = recipe.empty() ? "" : TomlString(recipe, "train.loss.name", "cross_entropy", origin);
+  info.output = loss == "bce" || (loss.empty() && info.task == "multi_label") ? "sigmoid" : "softmax";
+  if (recipe.empty()) return;
+  LoadTomlString(info.data, TomlTable(recipe, "data", origin), origin + " [data]");
+  LoadTomlString(info.store, TomlTable(recipe, "store", origin), origin + " [store]");
+  LoadTomlString(info.loader, TomlTable(recipe, "loader", origin), origin + " [loader]");
+}
+
 }  // namespace
 
 void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& model) {
@@ -36,6 +67,10 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
   meta["model"] = nlohmann::json::parse(ToJson(info.model));
   meta["labels"] = info.labels;
   meta["task"] = info.task;
+  meta["output"] = info.output;
+  meta["data"] = nlohmann::json::parse(ToJson(info.data));
+  meta["store"] = nlohmann::json::parse(ToJson(info.store));
+  meta["loader"] = nlohmann::json::parse(ToJson(info.loader));
   meta["clip_samples"] = info.clip_samples;
   meta["example_shape"] = info.example_shape;
   meta["normalizer"] = info.normalizer_json;
@@ -43,7 +78,9 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
   meta["provenance"] = info.provenance_json;
   torch::serialize::OutputArchive archive;
   model.save(archive);
-  archive.write(kMetaKey, c10::IValue(meta.dump()));
+  const std::string meta_text = meta.dump();
+  archive.write(kMetaKey, c10::IValue(meta_text));
+  archive.write(kChecksumKey, c10::IValue(Checksum(meta_text, model)));
   std::ostringstream bytes;
   archive.save_to(bytes);
   WriteFileAtomic(path, bytes.str());
@@ -84,8 +121,19 @@ Bundle LoadBundle(const std::string& path) {
     info.normalizer_json = meta.value("normalizer", "");
     info.recipe_toml = meta.value("recipe", "");
     info.provenance_json = meta.value("provenance", "");
+    if (meta.contains("output")) {
+      info.output = meta.at("output").get<std::string>();
+      LoadJson(info.data, meta.at("data").dump(), path + " [data]");
+      LoadJson(info.store, meta.at("store").dump(), path + " [store]");
+      LoadJson(info.loader, meta.at("loader").dump(), path + " [loader]");
+    } else {
+      FromRecipe(info, path);
+    }
   } catch (const nlohmann::json::exception& e) {
     ThrowBadData(path + ": bundle metadata is incomplete (" + e.what() + ")");
+  }
+  if (info.output != "softmax" && info.output != "sigmoid") {
+    ThrowBadData(path + ": bundle output should be softmax | sigmoid. Given: '" + info.output + "'");
   }
   FrontEnd fe(info.features);
   const auto shape = fe.OutputShape(info.clip_samples);
@@ -118,6 +166,17 @@ Bundle LoadBundle(const std::string& path) {
   };
   for (const auto& p : b.model->named_parameters()) check(p.key(), p.value());
   for (const auto& p : b.model->named_buffers()) check(p.key(), p.value());
+  // Bundles written before checksums were recorded have none and load as before.
+  c10::IValue recorded;
+  if (archive.try_read(kChecksumKey, recorded)) {
+    const std::string computed = Checksum(meta_value.toStringRef(), *b.model);
+    if (!recorded.isString() || recorded.toStringRef() != computed) {
+      ThrowBadData(path + ": damaged bundle: the SHA-256 checksum of its weights and metadata (" + computed +
+                   ") differs from the one recorded when it was written (" +
+                   (recorded.isString() ? recorded.toStringRef() : std::string("unreadable")) +
+                   "); train or copy it again");
+    }
+  }
   b.model->eval();
   torch::NoGradGuard no_grad;
   std::vector<int64_t> batch_shape{1};

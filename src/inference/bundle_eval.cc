@@ -6,11 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "earshot/data/load_clips.h"
+#include "earshot/data/loader.h"
 #include "earshot/data/readers.h"
 #include "earshot/plots/charts.h"
-#include "earshot/training/recipe.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/progress.h"
 
 namespace earshot {
 namespace {
@@ -23,43 +24,46 @@ bool InSplit(const ClipRef& c, const std::string& split) {
 }
 
 // The data options the bundle was trained with, pointed at `root`.
-DataOptions DataOptionsFor(const Predictor& p, const std::string& root,
-                           const std::vector<std::string>& settings, StoreOptions* store) {
-  DataOptions d;
-  if (!p.info().recipe_toml.empty()) {
-    RecipeOptions recipe;
-    LoadTomlString(recipe, p.info().recipe_toml, p.path() + " [recipe]");
-    d = recipe.data;
-    *store = recipe.store;
-  }
+DataOptions DataOptionsFor(const BundleInfo& info, const std::string& root,
+                           const std::vector<std::string>& settings) {
+  DataOptions d = info.data;
   d.root = root;
   d.split_file.clear();
   if (d.split == "file") d.split = "auto";
-  for (const std::string& s : settings) {
-    const std::string key_value = s.rfind("data.", 0) == 0 ? s.substr(5) : s;
-    ApplySetting(d, key_value);
-  }
+  ApplySettings(d, settings, "data");
+  ValidateOptions(d, "data");
   return d;
 }
 
-// Predictions of one bundle on the store's clips, in `rows` order.
-std::vector<float> PredictStore(const Predictor& p, const LoadedClips& loaded,
-                                const std::vector<int64_t>& clip_rows) {
+// Predictions of one bundle on the subset's clips `clip_rows`, in that
+// order. Silence clips are made as the trainer's evaluation loaders make
+// them (SilenceClip), keyed by their index in the whole data set.
+std::vector<float> PredictStore(const Predictor& p, const LoaderOptions& loader, const LoadedClips& loaded,
+                                const std::vector<int64_t>& clip_rows,
+                                const std::vector<int64_t>& dataset_index) {
   std::vector<float> out;
+  std::unique_ptr<ProgressBar> bar;
+  if (clip_rows.size() > kProgressFiles) {
+    bar = std::make_unique<ProgressBar>("eval " + p.path(), static_cast<int64_t>(clip_rows.size()));
+  }
   const size_t chunk = 256;
   for (size_t first = 0; first < clip_rows.size(); first += chunk) {
+    const size_t end = std::min(clip_rows.size(), first + chunk);
     std::vector<std::vector<float>> clips;
-    for (size_t i = first; i < std::min(clip_rows.size(), first + chunk); ++i) {
-      const int64_t row = loaded.row[static_cast<size_t>(clip_rows[i])];
+    for (size_t i = first; i < end; ++i) {
+      const size_t clip = static_cast<size_t>(clip_rows[i]);
+      const int64_t row = loaded.row[clip];
       if (row == LoadedClips::kSilence) {
-        clips.emplace_back(static_cast<size_t>(p.window_samples()), 0.f);
+        clips.push_back(SilenceClip(loader, loaded.noise, dataset_index[clip]));
       } else {
         clips.push_back(loaded.clips.Read(row));
       }
     }
     const std::vector<float> rows = p.PredictClips(clips);
     out.insert(out.end(), rows.begin(), rows.end());
+    if (bar) bar->Update(static_cast<int64_t>(end));
   }
+  if (bar) bar->Finish();
   return out;
 }
 
@@ -86,8 +90,13 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
   const std::vector<std::string>& labels = first.labels();
   if (first.info().task == "multi_label") eo.renormalize = false;
 
-  StoreOptions store;
-  const DataOptions data = DataOptionsFor(first, data_root, options.settings, &store);
+  // Unreadable files: the store's policy, with no limit on their share
+  // (each clip's prediction stands alone).
+  StoreOptions store = first.info().store;
+  store.on_bad_file = options.on_bad_file;
+  store.max_bad_fraction = 1.0;
+  store.Validate();
+  const DataOptions data = DataOptionsFor(first.info(), data_root, options.settings);
   Dataset ds = ReadDataset(data);
   if (ds.classes.empty()) ThrowMismatch(data_root + ": the data have no labels: eval needs labelled clips");
 
@@ -107,8 +116,11 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
   // Only the chosen split is decoded.
   Dataset subset = ds;
   subset.clips.clear();
-  for (const auto& c : ds.clips) {
-    if (InSplit(c, options.split)) subset.clips.push_back(c);
+  std::vector<int64_t> dataset_index;  // per subset clip: its index in ds
+  for (size_t i = 0; i < ds.clips.size(); ++i) {
+    if (!InSplit(ds.clips[i], options.split)) continue;
+    subset.clips.push_back(ds.clips[i]);
+    dataset_index.push_back(static_cast<int64_t>(i));
   }
   if (subset.clips.empty()) {
     ThrowMismatch(data_root + ": no clips in the " + options.split +
@@ -141,10 +153,11 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
     set.classes = labels;
     set.columns = static_cast<int>(labels.size());
     for (int64_t i : kept) set.ids.push_back(subset.clips[static_cast<size_t>(i)].id);
-    set.scores = PredictStore(*p, *loaded, kept);
+    set.scores = PredictStore(*p, p->info().loader, *loaded, kept, dataset_index);
     sets.push_back(std::move(set));
   }
   r.bad_files = static_cast<int64_t>(subset.clips.size() - kept.size());
+  r.skipped = loaded->bad;
   if (kept.empty()) ThrowBadData(data_root + ": none of the " + options.split + " split's files could be read");
   r.predictions = sets.size() == 1 ? sets.front() : eval::Combine(sets, eo);
 
@@ -184,6 +197,8 @@ std::string BundleEval::ToJson() const {
   j["task"] = task;
   j["clips"] = predictions.Rows();
   j["bad_files"] = bad_files;
+  j["skipped"] = nlohmann::json::array();
+  for (const BadFile& f : skipped.bad) j["skipped"].push_back({{"path", f.path}, {"reason", f.reason}});
   j["counts"] = counts;
   return j.dump(2);
 }

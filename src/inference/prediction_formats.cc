@@ -48,7 +48,8 @@ std::string Stem(const std::string& id) {
 
 }  // namespace
 
-std::string FormatTopK(const eval::Predictions& p, int k, const std::string& format) {
+std::string FormatTopK(const eval::Predictions& p, int k, const std::string& format,
+                       const std::vector<std::pair<std::string, std::string>>& skipped) {
   if (k < 1) ThrowOption("--top-k should be >= 1. Given: " + std::to_string(k));
   const int shown = std::min(k, p.columns);
   if (format == "csv") {
@@ -74,6 +75,9 @@ std::string FormatTopK(const eval::Predictions& p, int k, const std::string& for
         top.push_back({{"label", ClassName(p, c)}, {"probability", p.scores[r * p.columns + c]}});
       }
       rows.push_back({{"id", RowId(p, r)}, {"top", top}});
+    }
+    for (const auto& [id, reason] : skipped) {
+      rows.push_back({{"id", id}, {"top", nlohmann::json::array()}, {"skipped", reason}});
     }
     return rows.dump(2) + "\n";
   }

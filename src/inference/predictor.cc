@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include <torch/torch.h>
 
@@ -12,9 +14,8 @@
 #include "earshot/data/feature_norm.h"
 #include "earshot/features/frontend.h"
 #include "earshot/models/zoo.h"
-#include "earshot/training/loss.h"
-#include "earshot/training/recipe.h"
 #include "earshot/util/error.h"
+#include "earshot/util/progress.h"
 
 namespace earshot {
 
@@ -32,7 +33,6 @@ struct Predictor::Impl {
   Bundle bundle;
   std::unique_ptr<FrontEnd> frontend;
   FeatureNorm norm;
-  LossOptions loss;
   int64_t window = 0;
   int64_t hop = 0;
   int64_t example_size = 0;
@@ -59,7 +59,7 @@ std::vector<float> Predictor::Impl::Run(const float* windows, int64_t count) con
     std::vector<int64_t> batch_shape{size};
     batch_shape.insert(batch_shape.end(), shape.begin(), shape.end());
     const auto x = torch::from_blob(features.data(), batch_shape, torch::kFloat32);
-    const auto p = OutputProbabilities(loss, bundle.model->forward(x)).contiguous();
+    const auto p = Probabilities(bundle.info.output, bundle.model->forward(x)).contiguous();
     std::copy(p.data_ptr<float>(), p.data_ptr<float>() + p.numel(), probs.data() + first * classes);
   }
   return probs;
@@ -89,17 +89,7 @@ Predictor::Predictor(const std::string& bundle_path, const PredictorOptions& opt
   if (!info.normalizer_json.empty()) {
     m.norm = FeatureNorm::FromJson(info.normalizer_json, bundle_path + " [normalizer]");
   }
-  // The recipe as trained gives the loss (softmax or sigmoid outputs) and
-  // the window hop; a bundle without one uses the defaults for its task.
-  ClipOptions clip;
-  if (!info.recipe_toml.empty()) {
-    RecipeOptions recipe;
-    LoadTomlString(recipe, info.recipe_toml, bundle_path + " [recipe]");
-    m.loss = recipe.train.loss;
-    clip = recipe.loader.clip;
-  } else if (info.task == "multi_label") {
-    m.loss.name = "bce";
-  }
+  ClipOptions clip = info.loader.clip;
   if (options.hop_seconds >= 0) clip.hop_seconds = options.hop_seconds;
   m.window = info.clip_samples;
   if (m.window < 1) ThrowBadData(bundle_path + ": clip_samples should be >= 1. Given: " + std::to_string(m.window));
@@ -117,7 +107,7 @@ const std::vector<std::string>& Predictor::labels() const { return impl_->bundle
 int Predictor::sample_rate() const { return impl_->bundle.info.features.sample_rate; }
 int64_t Predictor::window_samples() const { return impl_->window; }
 int64_t Predictor::hop_samples() const { return impl_->hop; }
-const LossOptions& Predictor::loss() const { return impl_->loss; }
+const std::string& Predictor::output() const { return impl_->bundle.info.output; }
 
 std::vector<float> Predictor::WindowProbabilities(const float* samples, int64_t n,
                                                   int64_t* windows) const {
@@ -172,26 +162,41 @@ std::vector<float> Predictor::PredictClips(const std::vector<std::vector<float>>
 }
 
 eval::Predictions Predictor::PredictFiles(const std::vector<std::string>& paths,
-                                          const std::vector<std::string>& ids) const {
+                                          const std::vector<std::string>& ids, BadFileReport* bad) const {
   if (!ids.empty() && ids.size() != paths.size()) {
     ThrowMismatch("PredictFiles: " + std::to_string(ids.size()) + " ids for " +
                   std::to_string(paths.size()) + " files");
   }
+  const std::vector<std::string>& names = ids.empty() ? paths : ids;
   eval::Predictions p;
   p.source = impl_->path;
   p.classes = labels();
   p.columns = static_cast<int>(p.classes.size());
-  p.ids = ids.empty() ? paths : ids;
+  if (bad) bad->files += static_cast<int64_t>(paths.size());
+  std::unique_ptr<ProgressBar> bar;
+  if (paths.size() > kProgressFiles) {
+    bar = std::make_unique<ProgressBar>("predict " + impl_->path, static_cast<int64_t>(paths.size()));
+  }
   // Decoded a batch at a time so that memory stays bounded on long lists.
   const size_t chunk = static_cast<size_t>(std::max(1, impl_->options.batch_size));
   for (size_t first = 0; first < paths.size(); first += chunk) {
+    const size_t end = std::min(paths.size(), first + chunk);
     std::vector<std::vector<float>> clips;
-    for (size_t i = first; i < std::min(paths.size(), first + chunk); ++i) {
-      clips.push_back(DecodeFile(paths[i], sample_rate()));
+    for (size_t i = first; i < end; ++i) {
+      try {
+        clips.push_back(DecodeFile(paths[i], sample_rate()));
+      } catch (const Error& e) {
+        if (!bad) throw;
+        bad->bad.push_back(BadFileOf(paths[i], e.what()));
+        continue;
+      }
+      p.ids.push_back(names[i]);
     }
     const std::vector<float> rows = PredictClips(clips);
     p.scores.insert(p.scores.end(), rows.begin(), rows.end());
+    if (bar) bar->Update(static_cast<int64_t>(end));
   }
+  if (bar) bar->Finish();
   return p;
 }
 
@@ -207,13 +212,23 @@ std::vector<InputFile> ListInputs(const std::vector<std::string>& inputs) {
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     if (fs::is_regular_file(in, ec) &&
         std::find(audio.begin(), audio.end(), ext) != audio.end()) {
-      out.push_back({in, fs::path(in).filename().string()});
+      out.push_back({in, in});
       continue;
     }
     DataOptions o;
     o.root = in;
     o.layout = fs::is_directory(in, ec) ? "folder" : "list";
     for (const ClipRef& c : ReadDataset(o).clips) out.push_back({c.path, c.id});
+  }
+  // Ids name the output rows: two files may not share one.
+  std::map<std::string, const InputFile*> seen;
+  for (const InputFile& f : out) {
+    const auto [it, fresh] = seen.emplace(f.id, &f);
+    if (!fresh) {
+      ThrowOption(f.path + " and " + it->second->path + " would both be named '" + f.id +
+                  "' in the predictions: give their common folder instead, so that each is "
+                  "named by its path relative to it");
+    }
   }
   return out;
 }
@@ -245,10 +260,43 @@ eval::Predictions PredictEnsemble(const std::vector<const Predictor*>& predictor
                                   const std::vector<std::string>& paths,
                                   const std::vector<std::string>& ids,
                                   const eval::EnsembleOptions& options,
-                                  std::vector<eval::Predictions>* each) {
+                                  std::vector<eval::Predictions>* each, BadFileReport* bad) {
   CheckSameLabels(predictors);
   std::vector<eval::Predictions> sets;
-  for (const Predictor* p : predictors) sets.push_back(p->PredictFiles(paths, ids));
+  std::vector<BadFileReport> reports(predictors.size());
+  for (size_t i = 0; i < predictors.size(); ++i) {
+    sets.push_back(predictors[i]->PredictFiles(paths, ids, bad ? &reports[i] : nullptr));
+  }
+  if (bad) {
+    // A file one bundle could not read (at its sample rate) is left out of all.
+    const std::vector<std::string>& names = ids.empty() ? paths : ids;
+    std::map<std::string, std::string> unread;  // path -> id
+    for (const BadFileReport& r : reports) {
+      for (const BadFile& f : r.bad) {
+        if (unread.count(f.path)) continue;
+        const size_t at = static_cast<size_t>(std::find(paths.begin(), paths.end(), f.path) - paths.begin());
+        unread[f.path] = names[at];
+        bad->bad.push_back(f);
+      }
+    }
+    bad->files += static_cast<int64_t>(paths.size());
+    std::set<std::string> drop;
+    for (const auto& [path, id] : unread) drop.insert(id);
+    for (eval::Predictions& set : sets) {
+      if (static_cast<size_t>(set.Rows()) + drop.size() == paths.size()) continue;
+      eval::Predictions kept = set;
+      kept.ids.clear();
+      kept.scores.clear();
+      const size_t k = static_cast<size_t>(set.columns);
+      for (size_t r = 0; r < set.ids.size(); ++r) {
+        if (drop.count(set.ids[r])) continue;
+        kept.ids.push_back(set.ids[r]);
+        kept.scores.insert(kept.scores.end(), set.scores.begin() + static_cast<std::ptrdiff_t>(r * k),
+                           set.scores.begin() + static_cast<std::ptrdiff_t>((r + 1) * k));
+      }
+      set = std::move(kept);
+    }
+  }
   eval::Predictions combined = sets.size() == 1 ? sets.front() : eval::Combine(sets, options);
   if (each) *each = std::move(sets);
   return combined;

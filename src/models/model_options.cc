@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "earshot/util/error.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 namespace {
@@ -47,16 +48,11 @@ std::string KnownNames() {
   return list;
 }
 
-std::string Str(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
 
 void InRange(const char* option, int value, int lo, int hi, const char* what) {
   if (value < lo || value > hi) {
-    ThrowOption("model option '" + std::string(option) + "' (" + what + ") should be in " +
-                std::to_string(lo) + ".." + std::to_string(hi) + ". Given: " +
+    ThrowOption("--" + std::string(option) + " (" + what + ") should be in [" +
+                std::to_string(lo) + ", " + std::to_string(hi) + "]. Given: " +
                 std::to_string(value));
   }
 }
@@ -80,15 +76,15 @@ void ModelOptions::Validate() const {
   bool known = false;
   for (const auto& m : kModels) known = known || name == m.name;
   if (!known) {
-    ThrowOption("model option 'name' should be one of " + KnownNames() + ". Given: '" + name +
+    ThrowOption("--name should be one of " + KnownNames() + ". Given: '" + name +
                 "'");
   }
   if (dropout != -1.0 && !(dropout >= 0.0 && dropout < 1.0)) {
-    ThrowOption("model option 'dropout' should be -1 (the model's own rates) or in [0, 1). Given: " +
-                Str(dropout));
+    ThrowOption("--dropout should be -1 (the model's own rates) or in [0, 1). Given: " +
+                option_checks::Str(dropout));
   }
   if (size != "s" && size != "m" && size != "l") {
-    ThrowOption("model option 'size' (ds_cnn) should be one of s | m | l. Given: '" + size + "'");
+    ThrowOption("--size (ds_cnn) should be one of s | m | l. Given: '" + size + "'");
   }
   InRange("width", width, 1, 8, "bc_resnet channel multiplier");
   InRange("subbands", subbands, 1, 16, "bc_resnet SubSpectralNorm sub-bands");

@@ -10,7 +10,7 @@ namespace earshot {
 std::shared_ptr<Classifier> BuildModel(const ModelOptions& options,
                                        const std::vector<int64_t>& example_shape,
                                        int num_classes) {
-  options.Validate();
+  ValidateOptions(options, "model");
   if (num_classes < 1) {
     ThrowMismatch("model '" + options.name + "' needs num_classes >= 1. Given: " +
                   std::to_string(num_classes));
@@ -39,6 +39,12 @@ std::shared_ptr<Classifier> BuildModel(const ModelOptions& options,
     if (options.name == name) return build(options, example_shape, num_classes);
   }
   throw Error(ErrorKind::kInternal, "model '" + options.name + "' is listed but has no builder");
+}
+
+torch::Tensor Probabilities(const std::string& output, const torch::Tensor& logits) {
+  if (output == "softmax") return torch::softmax(logits, -1);
+  if (output == "sigmoid") return torch::sigmoid(logits);
+  ThrowOption("model output should be softmax | sigmoid. Given: '" + output + "'");
 }
 
 int64_t CountParameters(const torch::nn::Module& module) {

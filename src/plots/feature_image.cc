@@ -60,4 +60,25 @@ void FeatureImage(const std::string& png, const std::string& title, const std::s
   page.Finish();
 }
 
+std::vector<float> StandardizeRows(const std::vector<float>& values, int rows, int cols) {
+  if (rows < 0 || cols < 0 || values.size() != static_cast<size_t>(rows) * static_cast<size_t>(cols)) {
+    ThrowMismatch(std::to_string(values.size()) + " values for " + std::to_string(rows) + " x " +
+                  std::to_string(cols));
+  }
+  std::vector<float> out(values.size(), 0.0f);
+  for (int r = 0; r < rows; ++r) {
+    const float* row = values.data() + static_cast<size_t>(r) * cols;
+    double mean = 0.0, square = 0.0;
+    for (int c = 0; c < cols; ++c) mean += row[c];
+    mean /= cols;
+    for (int c = 0; c < cols; ++c) square += (row[c] - mean) * (row[c] - mean);
+    const double sd = std::sqrt(square / cols);
+    if (!(sd > 0)) continue;
+    for (int c = 0; c < cols; ++c) {
+      out[static_cast<size_t>(r) * cols + c] = static_cast<float>((row[c] - mean) / sd);
+    }
+  }
+  return out;
+}
+
 }  // namespace earshot::plots

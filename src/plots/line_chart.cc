@@ -11,6 +11,31 @@
 
 namespace earshot::plots {
 
+AxisRange LineChartXRange(const std::vector<double>& x) {
+  if (x.empty()) return {};
+  const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+  if (*hi > *lo) return {*lo, *hi};
+  return {*lo - 1, *lo + 1};
+}
+
+AxisRange LineChartYRange(const std::vector<Series>& lines) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const Series& s : lines) {
+    for (double v : s.values) {
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+    }
+  }
+  if (!(hi >= lo)) return {};
+  const double pad = hi > lo ? 0.06 * (hi - lo) : 0.5;
+  AxisRange r{lo - pad, hi + pad};
+  if (lo >= 0) r.lo = std::max(0.0, r.lo);
+  if (lo >= 0 && hi <= 1) r.hi = std::min(1.0, r.hi);
+  return r;
+}
+
 void LineChart(const std::string& png, const std::string& title, const std::string& x_label,
                const std::string& y_label, const std::vector<double>& x,
                const std::vector<Series>& lines) {
@@ -20,24 +45,17 @@ void LineChart(const std::string& png, const std::string& title, const std::stri
     if (!std::isfinite(x[i]))
       ThrowBadData(png + ": x value " + std::to_string(i) + " is " + std::to_string(x[i]));
   }
-  double lo = INFINITY, hi = -INFINITY;
+  bool any = false;
   for (size_t s = 0; s < lines.size(); ++s) {
     if (lines[s].values.size() != x.size()) {
       ThrowMismatch(png + ": line " + std::to_string(s) + " '" + lines[s].name + "' has " +
                     std::to_string(lines[s].values.size()) + " values for " +
                     std::to_string(x.size()) + " x values");
     }
-    for (double v : lines[s].values) {
-      if (std::isfinite(v)) {
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-      }
-    }
+    for (double v : lines[s].values) any = any || std::isfinite(v);
   }
-  if (!(hi >= lo)) ThrowBadData(png + ": every line value is NaN");
-  const double pad = hi > lo ? 0.06 * (hi - lo) : 0.5;
-  const auto [x_lo, x_hi] = std::minmax_element(x.begin(), x.end());
-  const double x0 = *x_lo, x1 = *x_hi > *x_lo ? *x_hi : *x_lo + 1;
+  if (!any) ThrowBadData(png + ": every line value is NaN");
+  const AxisRange xr = LineChartXRange(x), yr = LineChartYRange(lines);
   std::vector<std::string> legend;
   for (const Series& s : lines) {
     if (!s.name.empty() || lines.size() > 1) legend.push_back(s.name);
@@ -47,7 +65,7 @@ void LineChart(const std::string& png, const std::string& title, const std::stri
   PlotPage page(png, 800, 500);
   page.SetTextPx(13);
   page.ViewportPx(90, 30, 62, top);
-  plwind(x0, x1, lo - pad, hi + pad);
+  plwind(xr.lo, xr.hi, yr.lo, yr.hi);
   DrawFrame("bcnst", "bcnstv");
   // Markers show single points and sparse epochs; NaN values split a line.
   const bool markers = x.size() <= 60;

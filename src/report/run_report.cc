@@ -19,6 +19,7 @@
 #include <toml++/toml.h>
 
 #include "earshot/audio/decode.h"
+#include "earshot/audio/levels.h"
 #include "earshot/data/csv.h"
 #include "earshot/data/readers.h"
 #include "earshot/eval/ensemble.h"
@@ -27,6 +28,7 @@
 #include "earshot/report/html.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot::report {
 namespace {
@@ -80,6 +82,11 @@ std::string Short(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
+}
+
+// "1 epoch", "3 epochs": a count with its noun in the right number.
+std::string Counted(int64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
 std::string NowText() {
@@ -216,13 +223,14 @@ void WriteHeader(std::ostringstream& out, const Recipe& r, const std::string& ru
   if (summary.contains("seconds") && summary["seconds"].is_number()) {
     out << " &middot; trained in " << Fixed(summary["seconds"].get<double>() / 60.0, 1) << " min";
   }
-  if (summary.contains("train_clips_per_second") && summary["train_clips_per_second"].is_number()) {
+  if (summary.contains("train_clips_per_second") && summary["train_clips_per_second"].is_number() &&
+      summary["train_clips_per_second"].get<double>() > 0) {
     out << " (" << Fixed(summary["train_clips_per_second"].get<double>(), 0) << " clips/s)";
   }
   out << " &middot; report of " << NowText() << "</p>\n</header>\n";
 }
 
-void WriteDataSection(std::ostringstream& out, const std::string& run_dir) {
+void WriteDataSection(std::ostringstream& out, const std::string& run_dir, bool soft_labels) {
   out << "<section id=\"data\">\n<h2>Data</h2>\n";
   const std::string path = run_dir + "/data.json";
   if (!FileExists(path)) {
@@ -249,6 +257,26 @@ void WriteDataSection(std::ostringstream& out, const std::string& run_dir) {
   std::vector<std::string> classes;
   if (d.contains("classes") && d["classes"].is_array()) classes = d["classes"].get<std::vector<std::string>>();
   if (d.contains("counts") && d["counts"].is_object()) {
+    const json& counts = d["counts"];
+    if (soft_labels) {
+      // A soft label is a share of every class, so per-class counts would be
+      // empty: the clips per split, and each model's mean shares below.
+      out << "<h3>Clips per split</h3>\n<table class=\"counts\">\n<tr>";
+      std::vector<int64_t> per_split;
+      for (const char* sp : {"train", "validation", "test", "none"}) {
+        if (!counts.contains(sp) || !counts[sp].is_object()) continue;
+        int64_t n = 0;
+        for (const auto& [label, c] : counts[sp].items()) n += c.is_number() ? c.get<int64_t>() : 0;
+        out << "<th>" << sp << "</th>";
+        per_split.push_back(n);
+      }
+      out << "</tr>\n<tr>";
+      for (int64_t n : per_split) out << "<td>" << n << "</td>";
+      out << "</tr>\n</table>\n<p>Soft labels: each clip holds a share of every class. Each model's "
+             "section compares the mean target and predicted share of each class.</p>\n";
+    }
+  }
+  if (!soft_labels && d.contains("counts") && d["counts"].is_object()) {
     const json& counts = d["counts"];
     std::vector<std::string> splits;
     for (const char* s : {"train", "validation", "test", "none"}) {
@@ -297,7 +325,8 @@ void WriteDataSection(std::ostringstream& out, const std::string& run_dir) {
 // log.csv as a table, the best epoch highlighted (1-based, 0 = none).
 void WriteEpochLog(std::ostringstream& out, const std::string& path, int best_epoch) {
   const CsvTable t = ReadCsv(path);
-  out << "<details><summary>Epoch log (" << t.rows.size() << " epochs)</summary>\n<table class=\"log\">\n<tr>";
+  out << "<details><summary>Epoch log (" << Counted(static_cast<int64_t>(t.rows.size()), "epoch")
+      << ")</summary>\n<table class=\"log\">\n<tr>";
   for (const auto& h : t.header) out << "<th>" << EscapeHtml(h) << "</th>";
   out << "</tr>\n";
   const int epoch_col = t.Column("epoch");
@@ -334,9 +363,10 @@ void WriteTraining(std::ostringstream& out, const fs::path& dir, const json& mod
   out << "<h3>Training</h3>\n";
   if (!model.is_null()) {
     out << "<div class=\"cards\">";
-    if (model.contains("epochs_run")) {
-      out << "<div class=\"card\"><div class=\"v\">" << model["epochs_run"].dump()
-          << "</div><div class=\"k\">epochs run</div></div>";
+    if (model.contains("epochs_run") && model["epochs_run"].is_number_integer()) {
+      const int64_t epochs = model["epochs_run"].get<int64_t>();
+      out << "<div class=\"card\"><div class=\"v\">" << epochs << "</div><div class=\"k\">"
+          << (epochs == 1 ? "epoch" : "epochs") << " run</div></div>";
     }
     if (best_epoch > 0) {
       out << "<div class=\"card\"><div class=\"v\">" << best_epoch
@@ -440,6 +470,7 @@ std::vector<float> ClipAudio(const Dataset& ds, const ClipRef& c, int rate, size
   if (c.array_row >= 0 && ds.array_samples > 0) {
     const auto begin = ds.array.begin() + c.array_row * ds.array_samples;
     x.assign(begin, begin + ds.array_samples);
+    CheckLevels(x.data(), ds.array_samples, ds.root + ": row " + std::to_string(c.array_row));
     x = Resample(x, ds.array_rate, rate);
   } else {
     x = DecodeFile(c.path, rate);
@@ -516,9 +547,14 @@ void WriteMistakes(std::ostringstream& out, const std::string& predictions_path,
                    [](const Mistake& a, const Mistake& b) { return a.confidence > b.confidence; });
   const size_t total = mistakes.size();
   if (mistakes.size() > static_cast<size_t>(o.mistakes)) mistakes.resize(static_cast<size_t>(o.mistakes));
-  out << "<p>" << total << " of " << p.Rows() << " clips are misclassified";
-  if (silence > 0) out << " (besides " << silence << " silence clips, which have no recording)";
-  out << "; the " << mistakes.size() << " the model was surest of, cut to "
+  out << "<p>" << total << " of " << Counted(p.Rows(), "clip") << (total == 1 ? " is" : " are")
+      << " misclassified";
+  if (silence > 0) {
+    out << " (besides " << Counted(silence, "silence clip") << ", which "
+        << (silence == 1 ? "has" : "have") << " no recording)";
+  }
+  out << "; " << (mistakes.size() == 1 ? "the one" : "the " + std::to_string(mistakes.size()))
+      << " the model was surest of, cut to "
       << Fixed(o.clip_seconds, 1) << " s:</p>\n";
   if (unmatched > 0) {
     out << Note(std::to_string(unmatched) + " rows of " + predictions_path +
@@ -542,7 +578,7 @@ void WriteMistakes(std::ostringstream& out, const std::string& predictions_path,
       const std::vector<float> x = ClipAudio(ds, ds.clips[m.clip], rate, max_samples);
       out << "<audio controls preload=\"metadata\" src=\"" << DataUri("audio/wav", WavBytes(x, rate))
           << "\"></audio>\n";
-      if (fe && static_cast<int64_t>(x.size()) >= fe->options().win_length) {
+      if (fe && static_cast<int64_t>(x.size()) >= fe->options().Resolutions().front().second) {
         const auto shape = fe->OutputShape(static_cast<int64_t>(x.size()));
         const std::string png = scratch.File(prefix + "_mistake_" + std::to_string(i) + ".png");
         plots::FeatureImage(png, m.id, "mel band", fe->Compute(x), static_cast<int>(shape[1]),
@@ -557,11 +593,68 @@ void WriteMistakes(std::ostringstream& out, const std::string& predictions_path,
   }
 }
 
+// Soft labels: per class, the mean share the labels give it and the mean
+// share the model predicts, over the clips of a predictions file.
+void WriteShares(std::ostringstream& out, const std::string& predictions_path,
+                 const std::vector<std::string>& classes, const DataSet& data) {
+  out << "<h3>Mean share per class</h3>\n";
+  if (!FileExists(predictions_path)) {
+    out << Note(predictions_path + ": missing");
+    return;
+  }
+  if (!data.ds) {
+    out << Note("No target shares: " + data.problem);
+    return;
+  }
+  const eval::Predictions p = eval::ReadPredictions(predictions_path, classes);
+  const size_t k = classes.size();
+  std::vector<double> target(k, 0.0), predicted(k, 0.0);
+  int64_t matched = 0;
+  for (int64_t r = 0; r < p.Rows(); ++r) {
+    const auto it = data.by_id.find(p.ids[static_cast<size_t>(r)]);
+    if (it == data.by_id.end()) continue;
+    const ClipRef& clip = data.ds->clips[it->second];
+    if (clip.soft.size() != k || data.ds->classes != classes) continue;
+    for (size_t c = 0; c < k; ++c) {
+      target[c] += clip.soft[c];
+      predicted[c] += p.scores[static_cast<size_t>(r) * k + c];
+    }
+    ++matched;
+  }
+  if (matched == 0) {
+    out << Note("No row of " + predictions_path + " names a soft-labelled clip of the data set");
+    return;
+  }
+  out << "<p>Over " << Counted(matched, "clip") << ": the mean share each class has in the labels "
+      << "and in the model's predictions.</p>\n<table class=\"shares\">\n<tr><th class=\"name\">class</th>"
+      << "<th>mean target share</th><th>mean predicted share</th><th>difference</th></tr>\n";
+  for (size_t c = 0; c < k; ++c) {
+    const double t = target[c] / static_cast<double>(matched);
+    const double q = predicted[c] / static_cast<double>(matched);
+    out << "<tr><td class=\"name\">" << EscapeHtml(classes[c]) << "</td><td>" << Fixed(t) << "</td><td>"
+        << Fixed(q) << "</td><td>" << Fixed(q - t) << "</td></tr>\n";
+  }
+  out << "</table>\n";
+  if (p.Rows() > matched) {
+    out << Note(std::to_string(p.Rows() - matched) + " rows of " + predictions_path +
+                " name no soft-labelled clip of the data set");
+  }
+}
+
+// A model folder's heading: "Model" for a run's only model, "Ensemble",
+// "Model fold-2" or "Model seed-1" for one of several.
+std::string ModelTitle(const std::string& folder) {
+  if (folder == "model") return "Model";
+  if (folder == "ensemble") return "Ensemble";
+  if (folder == "oof") return "Out-of-fold predictions";
+  return "Model " + folder;
+}
+
 void WriteModel(std::ostringstream& out, const fs::path& dir, const json& model, const DataSet& data,
                 const Recipe& recipe, const ReportOptions& o, const ScratchFolder& scratch) {
   const std::string name = dir.filename().string();
-  out << "<section id=\"model-" << Anchor(name) << "\" class=\"model\">\n<h2>Model "
-      << EscapeHtml(name) << "</h2>\n";
+  out << "<section id=\"model-" << Anchor(name) << "\" class=\"model\">\n<h2>"
+      << EscapeHtml(ModelTitle(name)) << "</h2>\n";
   WriteTraining(out, dir, model);
   std::string split;
   for (const char* s : {"test", "validation"}) {
@@ -580,13 +673,16 @@ void WriteModel(std::ostringstream& out, const fs::path& dir, const json& model,
   std::vector<std::string> classes;
   if (m.contains("classes") && m["classes"].is_array()) classes = m["classes"].get<std::vector<std::string>>();
   out << "<h3>" << (split == "test" ? "Test" : "Validation") << " metrics</h3>\n";
-  if (split != "test") out << "<p>No test clips: these are the validation clips'.</p>\n";
+  if (split != "test") out << "<p>No test clips: these metrics are on the validation clips.</p>\n";
   WriteHeadline(out, m);
   if (!classes.empty()) {
     WriteConfusion(out, m, classes, scratch, name + ": " + split + " confusion matrix",
                    Anchor(name) + "_confusion.png");
   }
   WriteWeakest(out, m, o.weakest);
+  if (!classes.empty() && recipe.task == "soft_label") {
+    WriteShares(out, (dir / ("predictions_" + split + ".csv")).string(), classes, data);
+  }
   if (!classes.empty()) {
     WriteMistakes(out, (dir / ("predictions_" + split + ".csv")).string(), classes, data, recipe, o,
                   scratch, Anchor(name));
@@ -627,16 +723,13 @@ void ReportOptions::Visit(OptionVisitor& v) {
 }
 
 void ReportOptions::Validate() const {
-  if (mistakes < 0 || mistakes > 100) {
-    ThrowOption("report.mistakes should be in [0, 100]. Given: " + std::to_string(mistakes));
-  }
-  if (weakest < 0) ThrowOption("report.weakest should be >= 0. Given: " + std::to_string(weakest));
+  using namespace option_checks;
+  InRange("mistakes", mistakes, 0, 100);
+  AtLeast("weakest", weakest, 0);
   if (!(clip_seconds > 0 && clip_seconds <= 30)) {
-    ThrowOption("report.clip_seconds should be in (0, 30]. Given: " + std::to_string(clip_seconds));
+    ThrowOption("--clip_seconds should be in (0, 30]. Given: " + Str(clip_seconds));
   }
-  if (spectrogram_mels < 8 || spectrogram_mels > 256) {
-    ThrowOption("report.spectrogram_mels should be in [8, 256]. Given: " + std::to_string(spectrogram_mels));
-  }
+  InRange("spectrogram_mels", spectrogram_mels, 8, 256);
 }
 
 std::string RenderRunReport(const std::string& run_dir, const ReportOptions& options) {
@@ -669,7 +762,7 @@ std::string RenderRunReport(const std::string& run_dir, const ReportOptions& opt
   }
   out << "<a href=\"#recipe\">Recipe</a></nav>\n<main>\n";
   for (const auto& n : recipe.notes) out << Note(n);
-  WriteDataSection(out, run_dir);
+  WriteDataSection(out, run_dir, recipe.task == "soft_label");
   if (dirs.empty()) out << Note(run_dir + ": no model folder yet");
   for (const auto& d : dirs) {
     const auto it = by_name.find(d.filename().string());

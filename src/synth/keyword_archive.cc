@@ -52,9 +52,9 @@ void KeywordArchiveOptions::Visit(OptionVisitor& v) {
 }
 
 void KeywordArchiveOptions::Validate() const {
-  keywords.Validate();
+  ValidateGroup(keywords, "keywords");
   if (silence < -1 || silence > 1000000) {
-    ThrowOption("silence should be -1 (automatic) or in [0, 1000000]. Given: " +
+    ThrowOption("--silence should be -1 (automatic) or in [0, 1000000]. Given: " +
                 std::to_string(silence));
   }
 }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "earshot/audio/decode.h"
+#include "earshot/audio/levels.h"
 #include "earshot/synth/keywords.h"
 #include "earshot/synth/speech.h"
 #include "earshot/util/error.h"
@@ -209,8 +210,11 @@ MixtureSummary WriteMixtureSet(const MixtureOptions& options, const std::string&
   ParallelFor(clips, options.threads, [&](int64_t id) {
     const Mixture m = Mix(streams, options, MixSeed(seed, HashString("mixture/" + std::to_string(id))));
     const bool train = id < options.train;
-    WriteWav(out_dir + (train ? "/train/" : "/test/") + std::to_string(id) + ".wav", m.samples,
-             options.sample_rate);
+    const std::string path = out_dir + (train ? "/train/" : "/test/") + std::to_string(id) + ".wav";
+    // The rule of decoded audio; the mix is scaled to a peak of 0.3 to 0.9,
+    // so it never needs the room above full scale that 16-bit WAV lacks.
+    CheckLevels(m.samples.data(), static_cast<int64_t>(m.samples.size()), path);
+    WriteWav(path, m.samples, options.sample_rate);
     if (train) shares[static_cast<size_t>(id)] = m.shares;
     counts[static_cast<size_t>(id)] = m.count;
   }, progress);

@@ -8,7 +8,7 @@ namespace earshot {
 namespace {
 
 const EarlyStoppingOptions& Validated(const EarlyStoppingOptions& options) {
-  options.Validate();
+  ValidateOptions(options, "train.early_stopping");
   return options;
 }
 

@@ -16,10 +16,10 @@ void EarlyStoppingOptions::Visit(OptionVisitor& v) {
 
 // Checked even when disabled: a wrong setting is a wrong recipe either way.
 void EarlyStoppingOptions::Validate() const {
-  if (monitor.empty()) ThrowOption("--early_stopping.monitor should name a metric. Given: ''");
-  ResolveMode(monitor, mode, "early_stopping.mode");
-  option_checks::AtLeast("early_stopping.patience", patience, 0);
-  option_checks::AtLeast("early_stopping.min_delta", min_delta, 0.0);
+  if (monitor.empty()) ThrowOption("--monitor should name a metric. Given: ''");
+  ResolveMode(monitor, mode, "mode");
+  option_checks::AtLeast("patience", patience, 0);
+  option_checks::AtLeast("min_delta", min_delta, 0.0);
 }
 
 void CheckpointOptions::Visit(OptionVisitor& v) {
@@ -28,8 +28,8 @@ void CheckpointOptions::Visit(OptionVisitor& v) {
 }
 
 void CheckpointOptions::Validate() const {
-  if (monitor.empty()) ThrowOption("--checkpoint.monitor should name a metric. Given: ''");
-  ResolveMode(monitor, mode, "checkpoint.mode");
+  if (monitor.empty()) ThrowOption("--monitor should name a metric. Given: ''");
+  ResolveMode(monitor, mode, "mode");
 }
 
 }  // namespace earshot

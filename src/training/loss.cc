@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "earshot/util/option_checks.h"
 
@@ -37,12 +38,12 @@ torch::Tensor ComputeLoss(const LossOptions& options, const torch::Tensor& logit
     const torch::Tensor smoothed = s > 0 ? t * (1.0 - s) + s / 2.0 : t;
     return torch::binary_cross_entropy_with_logits(logits, smoothed);
   }
-  options.Validate();
+  ValidateOptions(options, "train.loss");
   throw Error(ErrorKind::kInternal, "loss '" + options.name + "' passed validation but has no implementation");
 }
 
 torch::Tensor OutputProbabilities(const LossOptions& options, const torch::Tensor& logits) {
-  return options.name == "bce" ? torch::sigmoid(logits) : torch::softmax(logits, -1);
+  return Probabilities(options.Output(), logits);
 }
 
 }  // namespace earshot

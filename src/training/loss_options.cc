@@ -10,10 +10,10 @@ void LossOptions::Visit(OptionVisitor& v) {
 }
 
 void LossOptions::Validate() const {
-  option_checks::OneOf("loss.name", name, {"cross_entropy", "kl_div", "bce"});
-  option_checks::InRange("loss.label_smoothing", label_smoothing, 0.0, 1.0, false);
+  option_checks::OneOf("name", name, {"cross_entropy", "kl_div", "bce"});
+  option_checks::InRange("label_smoothing", label_smoothing, 0.0, 1.0, false);
   if (name == "kl_div" && label_smoothing != 0.0) {
-    ThrowOption("--loss.label_smoothing applies to cross_entropy and bce, not to kl_div, whose "
+    ThrowOption("--label_smoothing applies to cross_entropy and bce, not to kl_div, whose "
                 "targets are the distribution to match. Given: " +
                 option_checks::Str(label_smoothing));
   }

@@ -31,7 +31,7 @@ std::string ResolveMode(const std::string& monitor, const std::string& mode, con
   for (const char* higher_is_better : {"acc", "f1", "map", "auc", "precision", "recall"}) {
     if (Contains(base, higher_is_better)) return "max";
   }
-  ThrowOption(option + " 'auto' cannot tell whether '" + monitor +
+  ThrowOption("--" + option + "=auto cannot tell whether '" + monitor +
               "' should go up or down; set it to min or max");
 }
 
@@ -40,7 +40,7 @@ void CheckMonitor(const std::string& monitor, const std::vector<std::string>& av
   for (const auto& name : available) {
     if (name == monitor) return;
   }
-  ThrowOption(option + " '" + monitor + "' is not a metric of this run; available: " + Join(available));
+  ThrowOption("--" + option + "=" + monitor + " is not a metric of this run; available: " + Join(available));
 }
 
 MetricMonitor::MetricMonitor(std::string monitor, const std::string& mode, double min_delta)

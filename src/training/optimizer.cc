@@ -10,7 +10,7 @@ namespace earshot {
 
 std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const OptimizerOptions& o,
                                                        std::vector<torch::Tensor> params) {
-  o.Validate();
+  ValidateOptions(o, "train.optimizer");
   const double lr = o.LearningRate();
   if (o.name == "sgd") {
     return std::make_unique<torch::optim::SGD>(

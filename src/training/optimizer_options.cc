@@ -19,26 +19,26 @@ void OptimizerOptions::Visit(OptionVisitor& v) {
 
 void OptimizerOptions::Validate() const {
   using namespace option_checks;
-  OneOf("optimizer.name", name, {"sgd", "adam", "adamw", "nadam", "adadelta", "rmsprop"});
-  AtLeast("optimizer.lr", lr, 0.0);
-  InRange("optimizer.momentum", momentum, 0.0, 1.0, false);
-  InRange("optimizer.beta1", beta1, 0.0, 1.0, false);
-  InRange("optimizer.beta2", beta2, 0.0, 1.0, false);
-  if (!(eps > 0)) ThrowOption("--optimizer.eps should be > 0. Given: " + Str(eps));
-  InRange("optimizer.rho", rho, 0.0, 1.0, false);
-  AtLeast("optimizer.weight_decay", weight_decay, 0.0);
-  AtLeast("optimizer.clip_grad_norm", clip_grad_norm, 0.0);
+  OneOf("name", name, {"sgd", "adam", "adamw", "nadam", "adadelta", "rmsprop"});
+  AtLeast("lr", lr, 0.0);
+  InRange("momentum", momentum, 0.0, 1.0, false);
+  InRange("beta1", beta1, 0.0, 1.0, false);
+  InRange("beta2", beta2, 0.0, 1.0, false);
+  if (!(eps > 0)) ThrowOption("--eps should be > 0. Given: " + Str(eps));
+  InRange("rho", rho, 0.0, 1.0, false);
+  AtLeast("weight_decay", weight_decay, 0.0);
+  AtLeast("clip_grad_norm", clip_grad_norm, 0.0);
   // A setting the chosen optimiser would ignore is a mistake in the recipe.
   if (momentum != 0 && name != "sgd" && name != "rmsprop") {
-    ThrowOption("--optimizer.momentum applies to sgd and rmsprop only. Given: " + Str(momentum) +
-                " with optimizer.name = '" + name + "'");
+    ThrowOption("--momentum applies to sgd and rmsprop only. Given: " + Str(momentum) +
+                " with --name=" + name);
   }
   if (rho != 0 && name != "adadelta" && name != "rmsprop") {
-    ThrowOption("--optimizer.rho applies to adadelta and rmsprop only. Given: " + Str(rho) +
-                " with optimizer.name = '" + name + "'");
+    ThrowOption("--rho applies to adadelta and rmsprop only. Given: " + Str(rho) +
+                " with --name=" + name);
   }
   if (nesterov && (name != "sgd" || momentum <= 0)) {
-    ThrowOption("--optimizer.nesterov needs optimizer.name = 'sgd' and optimizer.momentum > 0. Given: name '" +
+    ThrowOption("--nesterov needs --name=sgd and --momentum > 0. Given: name '" +
                 name + "', momentum " + Str(momentum));
   }
 }

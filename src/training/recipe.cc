@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "earshot/util/error.h"
+#include "earshot/util/files.h"
 #include "earshot/util/option_checks.h"
 
 namespace earshot {
@@ -32,16 +33,16 @@ int TrainOptions::ComputeThreads() const {
 
 void TrainOptions::Validate() const {
   using namespace option_checks;
-  AtLeast("train.epochs", epochs, 1);
-  InRange("train.threads", threads, 0, 256);  // 0: all cores but one
-  AtLeast("train.seeds", seeds, 1);
-  OneOf("train.normalize", normalize, {"none", "global", "per_position"});
-  OneOf("train.ensemble", ensemble, {"mean", "geometric"});
-  loss.Validate();
-  optimizer.Validate();
-  schedule.Validate();
-  early_stopping.Validate();
-  checkpoint.Validate();
+  AtLeast("epochs", epochs, 1);
+  InRange("threads", threads, 0, 256);  // 0: all cores but one
+  AtLeast("seeds", seeds, 1);
+  OneOf("normalize", normalize, {"none", "global", "per_position"});
+  OneOf("ensemble", ensemble, {"mean", "geometric"});
+  ValidateGroup(loss, "loss");
+  ValidateGroup(optimizer, "optimizer");
+  ValidateGroup(schedule, "schedule");
+  ValidateGroup(early_stopping, "early_stopping");
+  ValidateGroup(checkpoint, "checkpoint");
 }
 
 void RecipeOptions::Visit(OptionVisitor& v) {
@@ -59,12 +60,12 @@ void RecipeOptions::Visit(OptionVisitor& v) {
 void RecipeOptions::Validate() const {
   if (name.empty()) ThrowOption("--name should not be empty");
   option_checks::OneOf("task", task, {"single_label", "soft_label"});
-  data.Validate();
-  store.Validate();
-  loader.Validate();
-  features.Validate();
-  model.Validate();
-  train.Validate();
+  ValidateGroup(data, "data");
+  ValidateGroup(store, "store");
+  ValidateGroup(loader, "loader");
+  ValidateGroup(features, "features");
+  ValidateGroup(model, "model");
+  ValidateGroup(train, "train");
   if (task == "soft_label" && train.loss.name == "bce") {
     ThrowOption("--train.loss.name=bce is for multi-label targets; task soft_label trains "
                 "with kl_div or cross_entropy");
@@ -81,8 +82,12 @@ void RecipeOptions::Validate() const {
 RecipeOptions LoadRecipe(const std::string& path, const std::vector<std::string>& settings) {
   RecipeOptions r;
   LoadTomlFile(r, path);
-  for (const auto& s : settings) ApplySetting(r, s);
+  ApplySettings(r, settings);
   r.Validate();
+  // Paths are given relative to the working directory; the run records them
+  // absolute, so --resume, eval and report work from any directory.
+  r.data.root = AbsolutePath(r.data.root);
+  r.data.split_file = AbsolutePath(r.data.split_file);
   return r;
 }
 

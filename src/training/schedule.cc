@@ -12,7 +12,7 @@ namespace earshot {
 namespace {
 
 const ScheduleOptions& Validated(const ScheduleOptions& options) {
-  options.Validate();
+  ValidateOptions(options, "train.schedule");
   return options;
 }
 

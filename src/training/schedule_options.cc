@@ -21,16 +21,16 @@ void ScheduleOptions::Visit(OptionVisitor& v) {
 
 void ScheduleOptions::Validate() const {
   using namespace option_checks;
-  OneOf("schedule.name", name, {"constant", "step", "cosine", "plateau"});
-  AtLeast("schedule.warmup_epochs", warmup_epochs, 0);
-  AtLeast("schedule.step_size", step_size, 1);
-  if (!(gamma > 0 && gamma <= 1)) ThrowOption("--schedule.gamma should be in (0, 1]. Given: " + Str(gamma));
-  AtLeast("schedule.min_lr", min_lr, 0.0);
-  if (!(factor > 0 && factor < 1)) ThrowOption("--schedule.factor should be in (0, 1). Given: " + Str(factor));
-  AtLeast("schedule.patience", patience, 0);
-  AtLeast("schedule.min_delta", min_delta, 0.0);
-  if (monitor.empty()) ThrowOption("--schedule.monitor should name a metric. Given: ''");
-  ResolveMode(monitor, mode, "schedule.mode");
+  OneOf("name", name, {"constant", "step", "cosine", "plateau"});
+  AtLeast("warmup_epochs", warmup_epochs, 0);
+  AtLeast("step_size", step_size, 1);
+  if (!(gamma > 0 && gamma <= 1)) ThrowOption("--gamma should be in (0, 1]. Given: " + Str(gamma));
+  AtLeast("min_lr", min_lr, 0.0);
+  if (!(factor > 0 && factor < 1)) ThrowOption("--factor should be in (0, 1). Given: " + Str(factor));
+  AtLeast("patience", patience, 0);
+  AtLeast("min_delta", min_delta, 0.0);
+  if (monitor.empty()) ThrowOption("--monitor should name a metric. Given: ''");
+  ResolveMode(monitor, mode, "mode");
 }
 
 }  // namespace earshot

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -24,6 +26,7 @@
 #include "earshot/training/epoch_log.h"
 #include "earshot/training/evaluate.h"
 #include "earshot/training/loss.h"
+#include "earshot/training/metric_monitor.h"
 #include "earshot/training/optimizer.h"
 #include "earshot/training/schedule.h"
 #include "earshot/util/error.h"
@@ -180,6 +183,7 @@ class ModelTrainer {
   void SaveCheckpoint(int epoch, bool stopped);
   bool LoadCheckpoint(int& epoch, bool& stopped);
   BundleInfo Info(int epoch, const std::map<std::string, double>& metrics) const;
+  RecipeOptions ModelRecipe() const;
   void Export(const std::unique_ptr<BatchLoader>& loader, const std::string& split,
               ModelRunSummary& summary);
 
@@ -201,16 +205,34 @@ class ModelTrainer {
   std::vector<double> epoch_rates_;  // training clips per second, per epoch run here
 };
 
+// The recipe that trains this one model: its fold validates and its seeds
+// are the ones used, so that `eval` of its bundle reads the split it was
+// trained on and draws the same silence clips.
+RecipeOptions ModelTrainer::ModelRecipe() const {
+  RecipeOptions r = r_;
+  if (job_.fold >= 0) r.data.fold = job_.fold;
+  r.train.all_folds = false;
+  r.train.seeds = 1;
+  r.train.seed = r_.train.seed + job_.seed_index;
+  r.loader.seed = r_.loader.seed + job_.seed_index;
+  return r;
+}
+
 BundleInfo ModelTrainer::Info(int epoch, const std::map<std::string, double>& metrics) const {
+  const RecipeOptions own = ModelRecipe();
   BundleInfo info;
-  info.features = r_.features;
-  info.model = r_.model;
+  info.features = own.features;
+  info.model = own.model;
   info.labels = ds_.classes;
-  info.task = r_.task;
-  info.clip_samples = r_.loader.clip.Length(r_.features.sample_rate);
+  info.task = own.task;
+  info.output = own.train.loss.Output();
+  info.data = own.data;
+  info.store = own.store;
+  info.loader = own.loader;
+  info.clip_samples = own.loader.clip.Length(own.features.sample_rate);
   info.example_shape = example_shape_;
   info.normalizer_json = norm_.mode == "none" ? "" : norm_.ToJson();
-  info.recipe_toml = ToToml(r_);
+  info.recipe_toml = ToToml(own);
   json prov;
   prov["earshot"] = kVersion;
   prov["created"] = NowIso();
@@ -292,13 +314,12 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   const auto train_idx = ClipsOf(ds_, Split::kTrain);
   const auto val_idx = ClipsOf(ds_, Split::kValidation);
   const auto test_idx = ClipsOf(ds_, Split::kTest);
-  if (train_idx.empty()) ThrowMismatch(r_.data.root + ": no training clips after the split");
 
   // The loader's workers take the cores LibTorch's threads leave free, and
   // at least one: OpenMP's spinning threads slow down badly when another
   // busy thread shares their core.
-  LoaderOptions lo = r_.loader;
-  lo.seed = r_.loader.seed + job_.seed_index;
+  const RecipeOptions own = ModelRecipe();
+  LoaderOptions lo = own.loader;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   lo.threads = std::max(1, std::min(lo.threads, cores - r_.train.ComputeThreads()));
 
@@ -319,21 +340,13 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   }
   example_shape_ = train.ExampleShape();
 
-  seed_ = r_.train.seed + job_.seed_index;
+  seed_ = own.train.seed;
   torch::manual_seed(static_cast<uint64_t>(seed_));
   const int classes = static_cast<int>(ds_.classes.size());
   model_ = BuildModel(r_.model, example_shape_, classes);
   optimizer_ = MakeOptimizer(r_.train.optimizer, model_->parameters());
   schedule_ = std::make_unique<LrSchedule>(r_.train.schedule, r_.train.optimizer.LearningRate(),
                                            r_.train.epochs);
-  const auto names = MetricNames(r_, static_cast<bool>(val), classes);
-  if (r_.train.early_stopping.enabled) {
-    CheckMonitor(r_.train.early_stopping.monitor, names, "train.early_stopping.monitor");
-  }
-  CheckMonitor(r_.train.checkpoint.monitor, names, "train.checkpoint.monitor");
-  if (r_.train.schedule.name == "plateau") {
-    CheckMonitor(r_.train.schedule.monitor, names, "train.schedule.monitor");
-  }
   stop_ = std::make_unique<EarlyStopping>(r_.train.early_stopping);
   best_ = std::make_unique<MetricMonitor>(r_.train.checkpoint.monitor, r_.train.checkpoint.mode);
 
@@ -425,26 +438,138 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   return summary;
 }
 
+// What can be checked before a model trains, for every model of the run:
+// training clips, monitors, the schedule, the model on the front end's
+// output. Throws naming the option.
+void CheckJobs(const RecipeOptions& r, Dataset& ds, const FrontEnd& fe, const std::vector<Job>& jobs) {
+  const int classes = static_cast<int>(ds.classes.size());
+  LrSchedule(r.train.schedule, r.train.optimizer.LearningRate(), r.train.epochs);
+  BuildModel(r.model, fe.OutputShape(r.loader.clip.Length(r.features.sample_rate)), classes);
+  for (const Job& job : jobs) {
+    if (job.fold >= 0) UseFold(ds, job.fold);
+    if (ClipsOf(ds, Split::kTrain).empty()) {
+      ThrowMismatch(r.data.root + ": no training clips after the split" +
+                    (job.fold >= 0 ? " (fold " + std::to_string(job.fold) + ")" : std::string()));
+    }
+    const auto names = MetricNames(r, !ClipsOf(ds, Split::kValidation).empty(), classes);
+    if (r.train.early_stopping.enabled) {
+      CheckMonitor(r.train.early_stopping.monitor, names, "train.early_stopping.monitor");
+    }
+    CheckMonitor(r.train.checkpoint.monitor, names, "train.checkpoint.monitor");
+    if (r.train.schedule.name == "plateau") {
+      CheckMonitor(r.train.schedule.monitor, names, "train.schedule.monitor");
+    }
+  }
+}
+
+// A run folder's own entries: what TrainRecipe and the report write there.
+bool IsRunEntry(const std::filesystem::path& p) {
+  const std::string name = p.filename().string();
+  if (std::filesystem::is_directory(p)) {
+    return name == "model" || name == "ensemble" || name == "oof" || name.rfind("fold-", 0) == 0 ||
+           name.rfind("seed-", 0) == 0;
+  }
+  return name == "recipe.toml" || name == "data.json" || name == "summary.json" || name == "report.html";
+}
+
+// Whether some model of the run in `dir` completed an epoch (has a checkpoint).
+bool HasTrained(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (IsRunEntry(entry.path()) && std::filesystem::exists(entry.path() / "checkpoint")) return true;
+  }
+  return false;
+}
+
+// A fresh run may not overwrite one that trained; what a run that failed
+// before its first epoch ended left behind is replaced.
+void CheckFreshRunDir(const std::string& out_dir) {
+  if (FileExists(out_dir + "/recipe.toml") && HasTrained(out_dir)) {
+    ThrowOption(out_dir + ": holds a run already; continue it with --resume " + out_dir +
+                " or choose another --out");
+  }
+}
+
+void ClearUntrainedRun(const std::string& out_dir) {
+  if (!FileExists(out_dir + "/recipe.toml")) return;
+  std::cerr << out_dir << ": replacing a run that completed no epoch\n";
+  std::error_code ec;
+  std::vector<std::filesystem::path> entries;
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
+    if (IsRunEntry(entry.path())) entries.push_back(entry.path());
+  }
+  for (const auto& p : entries) std::filesystem::remove_all(p, ec);
+}
+
+// Every recipe key with its value, dotted: "train.optimizer.lr" -> 0.001.
+void FlattenRecipe(const json& j, const std::string& prefix, std::map<std::string, json>& out) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it->is_object()) FlattenRecipe(*it, prefix + it.key() + ".", out);
+    else out[prefix + it.key()] = *it;
+  }
+}
+
+// A resumed run continues the recorded one: only settings that change
+// neither the model nor its data nor the learning-rate curve may differ.
+void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
+  const std::string path = out_dir + "/recipe.toml";
+  if (!FileExists(path)) return;
+  RecipeOptions recorded;
+  LoadTomlFile(recorded, path);
+  std::map<std::string, json> was, now;
+  FlattenRecipe(json::parse(ToJson(recorded)), "", was);
+  FlattenRecipe(json::parse(ToJson(recipe)), "", now);
+  // Threads change the speed only; the bad-file policy can only stop a run
+  // whose files went bad since, not change the clips it trains on.
+  static const std::set<std::string> kFree{
+      "name",          "description",     "train.threads",      "loader.threads", "loader.prefetch",
+      "store.threads", "store.on_bad_file", "store.max_bad_fraction"};
+  for (const auto& [key, value] : now) {
+    const auto it = was.find(key);
+    if (kFree.count(key) || (it != was.end() && it->second == value)) continue;
+    const std::string old_value = it == was.end() ? "(not recorded)" : it->second.dump();
+    if (key == "train.epochs") {
+      if (recorded.train.schedule.name != "cosine") continue;
+      ThrowOption("--resume " + out_dir + ": train.epochs was " + old_value + ", now " + value.dump() +
+                  ": the cosine schedule's horizon is the run's epoch count, and changing it would "
+                  "move the learning rate of the epochs left; resume with train.epochs=" + old_value +
+                  ", or start a new run");
+    }
+    ThrowOption("--resume " + out_dir + ": " + key + " was " + old_value + ", now " + value.dump() +
+                ": a resumed run continues the recorded model on the recorded data; resume without "
+                "changing it, or start a new run with another --out");
+  }
+}
+
 }  // namespace
 
 TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume) {
   recipe.Validate();
   const auto start = std::chrono::steady_clock::now();
-  MakeDirs(out_dir);
-  if (!resume && FileExists(out_dir + "/recipe.toml")) {
-    ThrowOption(out_dir + ": holds a run already; continue it with --resume " + out_dir +
-                " or choose another --out");
+  // Everything that can be checked is checked before the run folder is
+  // written to, so that a run that cannot start leaves nothing behind.
+  if (resume) {
+    CheckResumable(recipe, out_dir);
+  } else {
+    CheckFreshRunDir(out_dir);
   }
-  WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
   WarnIfComputeThreadsFillTheCores(recipe.train.ComputeThreads());
 
   Dataset ds = ReadDataset(recipe.data);
   for (const auto& note : ds.notes) std::cerr << "data: " << note << "\n";
   if (ds.classes.empty()) ThrowMismatch(recipe.data.root + ": no classes: training needs labels");
   FrontEnd fe(recipe.features);
+  const std::vector<Job> jobs = MakeJobs(recipe);
+  CheckJobs(recipe, ds, fe, jobs);
   std::cerr << "loading " << ds.clips.size() << " clips from " << recipe.data.root << "\n";
   const LoadedClips loaded = LoadClips(ds, recipe.features.sample_rate, recipe.store);
   if (!loaded.bad.bad.empty()) std::cerr << loaded.bad.Summary();
+  for (const auto& note : loaded.notes) std::cerr << "data: " << note << "\n";
+  LeaveOutUnreadable(ds, loaded);
+
+  if (!resume) ClearUntrainedRun(out_dir);
+  MakeDirs(out_dir);
+  WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
   {
     json data;
     data["root"] = recipe.data.root;
@@ -452,8 +577,12 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
     data["classes"] = ds.classes;
     data["clips"] = ds.clips.size();
     data["noise_files"] = ds.noise_files.size();
-    data["notes"] = ds.notes;
+    std::vector<std::string> notes = ds.notes;
+    notes.insert(notes.end(), loaded.notes.begin(), loaded.notes.end());
+    data["notes"] = notes;
     data["bad_files"] = loaded.bad.bad.size();
+    data["above_full_scale"] = {{"clips", loaded.clips.NumScaled()},
+                                {"largest_peak", loaded.clips.LargestPeak()}};
     json counts = json::object();
     for (const auto& c : ds.clips) {
       const std::string label = c.label >= 0 ? ds.classes[static_cast<size_t>(c.label)] : "(soft)";
@@ -469,7 +598,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   double train_seconds = 0.0;
   int64_t train_examples = 0;
   std::vector<eval::Predictions> test_predictions;
-  for (const Job& job : MakeJobs(recipe)) {
+  for (const Job& job : jobs) {
     if (job.fold >= 0) UseFold(ds, job.fold);
     ModelTrainer trainer(recipe, ds, loaded, fe, job, out_dir + "/" + job.name);
     summary.models.push_back(trainer.Run(resume, train_seconds, train_examples));

@@ -44,4 +44,12 @@ void MakeDirs(const std::string& path) {
 
 bool FileExists(const std::string& path) { return std::filesystem::exists(path); }
 
+std::string AbsolutePath(const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::absolute(path, ec);
+  if (ec) ThrowIo(path + ": cannot make the path absolute: " + ec.message());
+  return p.lexically_normal().string();
+}
+
 }  // namespace earshot

@@ -1,6 +1,7 @@
 #include "earshot/util/options.h"
 
-#include <cerrno>
+#include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "earshot/util/error.h"
+#include "earshot/util/option_checks.h"
 
 namespace earshot {
 namespace {
@@ -42,6 +44,9 @@ class ToJsonVisitor : public OptionVisitor {
 std::string Where(const std::string& origin, const std::string& prefix, const char* name) {
   return origin + ": option '" + prefix + name + "'";
 }
+
+[[noreturn]] void ThrowUnknownKey(const Options& options, const std::string& origin,
+                                  const std::string& prefix, const std::string& key);
 
 // Reads fields from a JSON object; keys that name no field are errors.
 class FromJsonVisitor : public OptionVisitor {
@@ -108,18 +113,14 @@ class FromJsonVisitor : public OptionVisitor {
 
   void CheckAllUsed(Options& options) const {
     for (auto it = in_.begin(); it != in_.end(); ++it) {
-      if (used_.count(it.key()) == 0) {
-        std::string known;
-        for (const auto& [key, help] : ListOptions(options)) {
-          if (key.find('.') == std::string::npos) known += (known.empty() ? "" : ", ") + key;
-        }
-        ThrowOption(origin_ + ": unknown option '" + prefix_ + it.key() +
-                    "' (known here: " + known + ")");
-      }
+      if (used_.count(it.key()) == 0) ThrowUnknown(options, it.key());
     }
   }
 
  private:
+  [[noreturn]] void ThrowUnknown(Options& options, const std::string& key) const {
+    ThrowUnknownKey(options, origin_, prefix_, key);
+  }
   const json* Take(const char* n) {
     auto it = in_.find(n);
     if (it == in_.end()) return nullptr;
@@ -175,83 +176,6 @@ json TomlToJson(const toml::node& node) {
   ThrowOption("unsupported TOML value (dates and times are not options)");
 }
 
-// Parses --set text into the JSON type the field expects, then loads it.
-class SetVisitor : public OptionVisitor {
- public:
-  SetVisitor(std::string head, std::string rest, std::string value, std::string full)
-      : head_(std::move(head)), rest_(std::move(rest)), value_(std::move(value)),
-        full_(std::move(full)) {}
-  bool found = false;
-
-  void Field(const char* n, bool& v, const char*) override {
-    if (!Match(n)) return;
-    if (value_ == "true" || value_ == "1" || value_ == "on") v = true;
-    else if (value_ == "false" || value_ == "0" || value_ == "off") v = false;
-    else Bad("true or false");
-  }
-  void Field(const char* n, int& v, const char*) override {
-    if (Match(n)) v = ParseInt(value_);
-  }
-  void Field(const char* n, double& v, const char*) override {
-    if (Match(n)) v = ParseDouble(value_);
-  }
-  void Field(const char* n, std::string& v, const char*) override {
-    if (Match(n)) v = value_;
-  }
-  void Field(const char* n, std::vector<int>& v, const char*) override {
-    if (!Match(n)) return;
-    v.clear();
-    for (const auto& part : Split()) v.push_back(ParseInt(part));
-  }
-  void Field(const char* n, std::vector<double>& v, const char*) override {
-    if (!Match(n)) return;
-    v.clear();
-    for (const auto& part : Split()) v.push_back(ParseDouble(part));
-  }
-  void Field(const char* n, std::vector<std::string>& v, const char*) override {
-    if (Match(n)) v = Split();
-  }
-  void Group(const char* n, Options& child, const char*) override {
-    if (head_ != n || rest_.empty()) return;
-    found = true;
-    SetOption(child, rest_, value_);
-  }
-
- private:
-  bool Match(const char* n) {
-    if (head_ != n || !rest_.empty()) return false;
-    found = true;
-    return true;
-  }
-  std::vector<std::string> Split() const {
-    std::vector<std::string> out;
-    if (value_.empty()) return out;
-    std::stringstream ss(value_);
-    std::string part;
-    while (std::getline(ss, part, ',')) out.push_back(part);
-    return out;
-  }
-  int ParseInt(const std::string& s) {
-    char* end = nullptr;
-    errno = 0;
-    long v = std::strtol(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || errno != 0 || v < INT32_MIN || v > INT32_MAX) {
-      Bad("an integer");
-    }
-    return static_cast<int>(v);
-  }
-  double ParseDouble(const std::string& s) {
-    char* end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0') Bad("a number");
-    return v;
-  }
-  [[noreturn]] void Bad(const char* want) {
-    ThrowOption("option '" + full_ + "' should be " + want + ". Given: '" + value_ + "'");
-  }
-  std::string head_, rest_, value_, full_;
-};
-
 class ListVisitor : public OptionVisitor {
  public:
   ListVisitor(std::vector<std::pair<std::string, std::string>>& out, std::string prefix)
@@ -282,10 +206,7 @@ std::string TomlValue(const json& v) {
     return s + "]";
   }
   if (v.is_number_float()) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v.get<double>();
-    std::string s = os.str();
+    std::string s = option_checks::ShortestDouble(v.get<double>());
     if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
     return s;
   }
@@ -314,27 +235,297 @@ void FlattenLines(const json& j, const std::string& prefix, std::string& out) {
 
 }  // namespace
 
-void SetOption(Options& options, const std::string& key, const std::string& value) {
-  auto dot = key.find('.');
-  std::string head = key.substr(0, dot);
-  std::string rest = dot == std::string::npos ? "" : key.substr(dot + 1);
-  SetVisitor v(head, rest, value, key);
-  options.Visit(v);
-  if (!v.found) {
-    std::string known;
-    for (const auto& [k, help] : ListOptions(options)) known += (known.empty() ? "" : ", ") + k;
-    ThrowOption("unknown option '" + key + "' (known: " + known + ")");
+namespace {
+
+enum class FieldKind { kNone, kBool, kInt, kDouble, kString, kInts, kDoubles, kStrings, kGroup };
+
+// One level of a struct: the names of its fields, and what `name` is.
+class FindVisitor : public OptionVisitor {
+ public:
+  explicit FindVisitor(std::string name) : name_(std::move(name)) {}
+  FieldKind kind = FieldKind::kNone;
+  Options* group = nullptr;
+  std::vector<std::string> names;
+
+  void Field(const char* n, bool&, const char*) override { See(n, FieldKind::kBool); }
+  void Field(const char* n, int&, const char*) override { See(n, FieldKind::kInt); }
+  void Field(const char* n, double&, const char*) override { See(n, FieldKind::kDouble); }
+  void Field(const char* n, std::string&, const char*) override { See(n, FieldKind::kString); }
+  void Field(const char* n, std::vector<int>&, const char*) override { See(n, FieldKind::kInts); }
+  void Field(const char* n, std::vector<double>&, const char*) override {
+    See(n, FieldKind::kDoubles);
+  }
+  void Field(const char* n, std::vector<std::string>&, const char*) override {
+    See(n, FieldKind::kStrings);
+  }
+  void Group(const char* n, Options& child, const char*) override {
+    if (See(n, FieldKind::kGroup)) group = &child;
+  }
+
+ private:
+  bool See(const char* n, FieldKind k) {
+    names.emplace_back(n);
+    if (name_ != n) return false;
+    kind = k;
+    return true;
+  }
+  std::string name_;
+};
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t end = s.find(sep, start);
+    out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
   }
 }
 
-void ApplySetting(Options& options, const std::string& key_equals_value) {
-  auto eq = key_equals_value.find('=');
+std::string Trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
+}
+
+// Edit distance with swaps of neighbours ("trian" -> "train" is one), for
+// "did you mean".
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::string LastSegment(const std::string& key) {
+  const size_t dot = key.rfind('.');
+  return dot == std::string::npos ? key : key.substr(dot + 1);
+}
+
+// The known key closest to `given`: the one whose last part it names
+// exactly, else the nearest by edit distance (at most 2, or a third of its
+// length for long keys).
+std::string Closest(const std::string& given, const std::vector<std::string>& known) {
+  for (const auto& k : known) {
+    if (LastSegment(k) == LastSegment(given) && k != given) return k;
+  }
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, given.size() / 3) + 1;
+  for (const auto& k : known) {
+    const size_t d = std::min(Distance(given, k), Distance(LastSegment(given), LastSegment(k)));
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+std::string Joined(const std::string& scope, const std::string& key) {
+  return scope.empty() ? key : scope + "." + key;
+}
+
+// A --set value read as one TOML value, or nothing when it is not one.
+bool ReadTomlValue(const std::string& text, json& out) {
+  if (text.find_first_of("\n\r") != std::string::npos) return false;
+  try {
+    const toml::table t = toml::parse("v = " + text);
+    if (t.size() != 1 || !t.contains("v")) return false;
+    out = TomlToJson(*t.get("v"));
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+class SetValue {
+ public:
+  SetValue(std::string key, std::string text) : key_(std::move(key)), text_(std::move(text)) {}
+
+  // The JSON value of the field's type that the text stands for.
+  json Parse(FieldKind kind) const {
+    json parsed;
+    const bool is_toml = ReadTomlValue(text_, parsed);
+    switch (kind) {
+      case FieldKind::kBool:
+        if (is_toml && parsed.is_boolean()) return parsed;
+        if (text_ == "1" || text_ == "on") return true;
+        if (text_ == "0" || text_ == "off") return false;
+        Bad("true or false");
+      case FieldKind::kInt:
+        return Integer(is_toml, parsed);
+      case FieldKind::kDouble:
+        if (is_toml && parsed.is_number()) return parsed.get<double>();
+        Bad("a number");
+      case FieldKind::kString:
+        return is_toml && parsed.is_string() ? parsed : json(text_);
+      case FieldKind::kInts:
+      case FieldKind::kDoubles:
+      case FieldKind::kStrings:
+        if (is_toml && parsed.is_array()) return List(kind, parsed);
+        if (is_toml && parsed.is_string()) return List(kind, json::array({parsed}));
+        return List(kind, Items());
+      default:
+        Bad("a value");
+    }
+  }
+
+ private:
+  // Comma-separated items, each trimmed and read as a TOML value when it is one.
+  json Items() const {
+    json items = json::array();
+    if (Trim(text_).empty()) return items;
+    for (const std::string& part : Split(text_, ',')) {
+      const std::string item = Trim(part);
+      json v;
+      items.push_back(ReadTomlValue(item, v) ? v : json(item));
+    }
+    return items;
+  }
+  json List(FieldKind kind, const json& items) const {
+    json out = json::array();
+    for (const json& item : items) {
+      if (kind == FieldKind::kInts) {
+        out.push_back(Integer(true, item));
+      } else if (kind == FieldKind::kDoubles) {
+        if (!item.is_number()) Bad("a list of numbers");
+        out.push_back(item.get<double>());
+      } else {
+        if (!item.is_string()) Bad("a list of names");
+        out.push_back(item);
+      }
+    }
+    return out;
+  }
+  json Integer(bool is_toml, const json& v) const {
+    if (is_toml && v.is_number_integer()) {
+      const int64_t i = v.get<int64_t>();
+      if (i >= INT32_MIN && i <= INT32_MAX) return i;
+    }
+    Bad("an integer");
+  }
+  [[noreturn]] void Bad(const char* want) const {
+    ThrowOption("--" + key_ + " should be " + want + ". Given: '" + text_ + "'");
+  }
+  std::string key_, text_;
+};
+
+// "--n_mels" -> "--features.n_mels" for each option of `options` a message
+// names.
+std::string QualifyKeys(const std::string& message, const Options& options,
+                        const std::string& scope) {
+  FindVisitor level("");
+  const_cast<Options&>(options).Visit(level);
+  const std::set<std::string> names(level.names.begin(), level.names.end());
+  std::string out;
+  size_t i = 0;
+  while (i < message.size()) {
+    const size_t dash = message.find("--", i);
+    if (dash == std::string::npos) break;
+    size_t end = dash + 2;
+    while (end < message.size() &&
+           (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_' ||
+            message[end] == '.')) {
+      ++end;
+    }
+    const std::string key = message.substr(dash + 2, end - dash - 2);
+    out += message.substr(i, dash + 2 - i);
+    if (names.count(key.substr(0, key.find('.')))) out += scope + ".";
+    i = dash + 2;
+  }
+  return out + message.substr(i);
+}
+
+// "[trian]" in a recipe: the table or key it names, the closest known one
+// and what is known at that level.
+void ThrowUnknownKey(const Options& options, const std::string& origin, const std::string& prefix,
+                     const std::string& key) {
+  FindVisitor level("");
+  const_cast<Options&>(options).Visit(level);
+  std::string message = origin + ": unknown option '" + prefix + key + "'";
+  const std::string closest = Closest(key, level.names);
+  if (!closest.empty()) message += "; did you mean '" + prefix + closest + "'?";
+  std::string here;
+  for (const auto& n : level.names) here += (here.empty() ? "" : ", ") + n;
+  ThrowOption(message + " (known" + (prefix.empty() ? "" : " in " + prefix.substr(0, prefix.size() - 1)) +
+              ": " + here + ")");
+}
+
+}  // namespace
+
+void SetOption(Options& options, const std::string& key, const std::string& value) {
+  ApplySetting(options, key + "=" + value);
+}
+
+void ApplySetting(Options& options, const std::string& key_equals_value, const std::string& scope) {
+  const auto eq = key_equals_value.find('=');
   if (eq == std::string::npos || eq == 0) {
     ThrowOption("--set expects key=value. Given: '" + key_equals_value + "'");
   }
-  SetOption(options, key_equals_value.substr(0, eq), key_equals_value.substr(eq + 1));
+  std::string key = Trim(key_equals_value.substr(0, eq));
+  const std::string text = Trim(key_equals_value.substr(eq + 1));
+  if (!scope.empty() && key.rfind(scope + ".", 0) == 0) key = key.substr(scope.size() + 1);
+  const std::string full = Joined(scope, key);
+
+  Options* holder = &options;
+  const std::vector<std::string> parts = Split(key, '.');
+  for (size_t p = 0; p < parts.size(); ++p) {
+    FindVisitor find(parts[p]);
+    holder->Visit(find);
+    const bool last = p + 1 == parts.size();
+    if (find.kind == FieldKind::kGroup && !last) {
+      holder = find.group;
+      continue;
+    }
+    if (find.kind == FieldKind::kNone || find.kind == FieldKind::kGroup) {
+      std::vector<std::string> known;
+      for (const auto& [k, help] : ListOptions(options)) known.push_back(Joined(scope, k));
+      const std::string closest = Closest(full, known);
+      std::string message = "unknown option '--" + full + "'";
+      if (!closest.empty()) message += "; did you mean '--" + closest + "'?";
+      if (find.kind == FieldKind::kGroup) message += " ('" + parts[p] + "' is a table of options)";
+      std::string at = scope, here;
+      for (size_t q = 0; q < p; ++q) at = Joined(at, parts[q]);
+      for (const auto& n : find.names) here += (here.empty() ? "" : ", ") + n;
+      ThrowOption(message + " (known" + (at.empty() ? "" : " in " + at) + ": " + here + ")");
+    }
+    json one = json::object();
+    one[parts[p]] = SetValue(full, text).Parse(find.kind);
+    LoadJsonValue(*holder, one, "--set " + full);
+  }
 }
 
+void ApplySettings(Options& options, const std::vector<std::string>& settings,
+                   const std::string& scope) {
+  for (const auto& s : settings) ApplySetting(options, s, scope);
+}
+
+void ValidateOptions(const Options& options, const std::string& scope) {
+  if (scope.empty()) {
+    options.Validate();
+  } else {
+    ValidateGroup(options, scope);
+  }
+}
+
+void ValidateGroup(const Options& child, const std::string& name) {
+  NamingOptions(child, name, [&] { child.Validate(); });
+}
+
+std::string QualifyOptionKeys(const std::string& message, const Options& options,
+                              const std::string& scope) {
+  return QualifyKeys(message, options, scope);
+}
 namespace {
 
 toml::table ParseToml(const std::string& text, const std::string& origin) {
@@ -378,9 +569,22 @@ void LoadTomlFileDepth(Options& options, const std::string& path, const std::str
   }
   if (!table.empty() && j.contains(table) && j[table].is_object()) {
     LoadJsonValue(options, j[table], path + " [" + table + "]");
-  } else {
-    LoadJsonValue(options, j, path);
+    return;
   }
+  // A recipe without the table (a -demo recipe whose base holds it, with
+  // tables or keys of its own) adds nothing; a file of this struct's keys is
+  // read whole, so that a misspelt key among them is still an error.
+  if (!table.empty()) {
+    FindVisitor level("");
+    options.Visit(level);
+    bool names_a_field = false;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it->is_object()) return;
+      names_a_field = names_a_field || std::count(level.names.begin(), level.names.end(), it.key());
+    }
+    if (!names_a_field) return;
+  }
+  LoadJsonValue(options, j, path);
 }
 
 }  // namespace

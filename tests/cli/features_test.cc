@@ -58,6 +58,30 @@ TEST(FeaturesCli, NpyHoldsTheFrontEndOutputAndPlotsAreDrawn) {
   }
 }
 
+TEST(FeaturesCli, EveryChannelIsDrawnAndNamedAndMfccRowsAreScaled) {
+  if (!kWithPlots) GTEST_SKIP() << "built without plots (EARSHOT_WITH_PLOTS=OFF)";
+  const auto dir = testing::ScratchDir("features_cli_channels");
+  const std::string wav = (dir / "x.wav").string();
+  WriteWav(wav, Chirp(16000, 0.5), 16000);
+  const std::string plots = (dir / "multi").string();
+  const testing::CommandResult multi =
+      RunEarshot("features " + wav + " --set multi_n_fft=256,512 --set multi_win_length=200,400 "
+                 "--set n_fft=512 --npy " + (dir / "x.npy").string() + " --plots " + plots);
+  ASSERT_EQ(multi.status, 0) << multi.output;
+  EXPECT_NE(multi.output.find("mel_1.png: x.wav: mel (log), channel 1 of 2 (n_fft 256)"), std::string::npos)
+      << multi.output;
+  EXPECT_NE(multi.output.find("mel_2.png: x.wav: mel (log), channel 2 of 2 (n_fft 512)"), std::string::npos)
+      << multi.output;
+  EXPECT_TRUE(FileExists(plots + "/mel_1.png"));
+  EXPECT_TRUE(FileExists(plots + "/mel_2.png"));
+  const testing::CommandResult mfcc = RunEarshot("features " + wav + " --set feature=mfcc --npy " +
+                                                 (dir / "m.npy").string() + " --plots " + (dir / "mfcc").string());
+  ASSERT_EQ(mfcc.status, 0) << mfcc.output;
+  EXPECT_NE(mfcc.output.find("mfcc.png: x.wav: mfcc (log), each coefficient scaled to mean 0, sd 1"),
+            std::string::npos)
+      << mfcc.output;
+}
+
 TEST(FeaturesCli, BadOptionsAndFilesAreNamed) {
   const auto dir = testing::ScratchDir("features_cli_bad");
   const testing::CommandResult missing = RunEarshot("features " + (dir / "missing.wav").string());
@@ -68,7 +92,7 @@ TEST(FeaturesCli, BadOptionsAndFilesAreNamed) {
   const testing::CommandResult bad =
       RunEarshot("features " + wav + " --set n_mels=200 --set n_fft=256 --set win_length=200");
   EXPECT_NE(bad.status, 0);
-  EXPECT_NE(bad.output.find("--n_mels (200)"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("--features.n_mels (200)"), std::string::npos) << bad.output;
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ TEST(DataInspect, SpeechCommandsListAndWantedWords) {
   // Bad options fail with the option's name.
   const testing::CommandResult bad = testing::RunEarshot("inspect " + root.string() + " --set folds=x");
   EXPECT_NE(bad.status, 0);
-  EXPECT_NE(bad.output.find("option 'folds' should be an integer"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("--data.folds should be an integer. Given: 'x'"), std::string::npos) << bad.output;
 }
 
 TEST(DataInspect, PlotsAreWritten) {

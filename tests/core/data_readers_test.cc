@@ -111,7 +111,7 @@ TEST(DataReaders, WantedWordsAddSilenceAndUnknownPerSplit) {
   EXPECT_EQ(ordered.unknown_class, 2);
   o.wanted_words = {"yes", "tree"};
   o.classes.clear();
-  EXPECT_NE(ErrorOf(o).find("--wanted_words names 'tree'"), std::string::npos) << ErrorOf(o);
+  EXPECT_NE(ErrorOf(o).find("--data.wanted_words names 'tree'"), std::string::npos) << ErrorOf(o);
 }
 
 TEST(DataReaders, SpeechCommandsListsAndRecordedSplit) {
@@ -146,6 +146,40 @@ TEST(DataReaders, SpeechCommandsListsAndRecordedSplit) {
       << ErrorOf(o);
 }
 
+// Empty lists would leave validation or test empty without a word: the
+// automatic rule falls back to the hash rule and says so; --split=lists is
+// refused, naming the files.
+TEST(DataReaders, EmptySpeechCommandsListsAreNotSilent) {
+  fs::path root = SpeechCommandsTree({"yes", "no", "cat"}, 20);
+  WriteText(root / "validation_list.txt", "");
+  WriteText(root / "testing_list.txt", "\n");
+  DataOptions o;
+  o.root = root.string();
+  Dataset ds = ReadDataset(o);
+  ASSERT_EQ(ds.notes.size(), 1u);
+  EXPECT_NE(ds.notes[0].find("validation_list.txt and " + (root / "testing_list.txt").string() +
+                             " list no clip of the data set: split by the hash rule"),
+            std::string::npos)
+      << ds.notes[0];
+  for (const auto& c : ds.clips) {
+    EXPECT_EQ(c.split, HashSplit(fs::path(c.path).filename().string(), 10, 10)) << c.id;
+  }
+  LabelSummary s = Summarize(ds);
+  EXPECT_GT(s.split_clips[static_cast<size_t>(Split::kValidation)], 0);
+  EXPECT_GT(s.split_clips[static_cast<size_t>(Split::kTest)], 0);
+
+  // One empty list is enough to fall back; an explicit rule is refused.
+  WriteText(root / "testing_list.txt", "yes/" + Speaker(2) + "_nohash_0.wav\n");
+  ds = ReadDataset(o);
+  ASSERT_EQ(ds.notes.size(), 1u);
+  EXPECT_NE(ds.notes[0].find("validation_list.txt lists no clip"), std::string::npos) << ds.notes[0];
+  o.split = "lists";
+  EXPECT_NE(ErrorOf(o).find((root / "validation_list.txt").string() +
+                            " lists no clip of the data set (--split=lists)"),
+            std::string::npos)
+      << ErrorOf(o);
+}
+
 TEST(DataReaders, KeepAndLimit) {
   fs::path root = SpeechCommandsTree({"yes", "no", "cat"}, 6);
   DataOptions o;
@@ -161,7 +195,7 @@ TEST(DataReaders, KeepAndLimit) {
   EXPECT_EQ(s.classes[1].clips, 4);
   EXPECT_EQ(s.classes[0].split_clips[static_cast<size_t>(Split::kValidation)], 1);
   o.keep = {"yes", "tree"};
-  EXPECT_NE(ErrorOf(o).find("--keep names 'tree', which is not a class"), std::string::npos);
+  EXPECT_NE(ErrorOf(o).find("--data.keep names 'tree', which is not a class"), std::string::npos);
 }
 
 TEST(DataReaders, FreesoundCsvWithVerifiedAndTestList) {
@@ -258,7 +292,7 @@ TEST(DataReaders, NpzClipsAndLabels) {
     EXPECT_FLOAT_EQ(ds.array[static_cast<size_t>(r * width + 1)], (r * width + 1) / 100.f);
   }
   o.classes = {"yes", "no"};
-  EXPECT_NE(ErrorOf(o).find("--classes leaves out class"), std::string::npos);
+  EXPECT_NE(ErrorOf(o).find("--data.classes leaves out class"), std::string::npos);
   o.classes.clear();
   o.npz_labels = "labels";
   EXPECT_NE(ErrorOf(o).find("npz_labels"), std::string::npos) << ErrorOf(o);
@@ -268,7 +302,9 @@ TEST(DataReaders, NpzClipsAndLabels) {
            {{"wav_vals", EncodeNpy({rows, width}, x.data())},
             {"label_vals", EncodeNpyStrings({rows, 1}, labels)}});
   o.npz_labels = "label_vals";
-  EXPECT_NE(ErrorOf(o).find("row 1 column 5 is NaN"), std::string::npos) << ErrorOf(o);
+  // Sample values are the loader's to judge, row by row (LoadClips): the
+  // archive still reads.
+  EXPECT_EQ(ReadDataset(o).clips.size(), 6u);
 }
 
 TEST(DataReaders, UnlabeledFolderAndList) {
@@ -296,7 +332,7 @@ TEST(DataReaders, UnlabeledFolderAndList) {
   EXPECT_EQ(ds.clips[0].path, (root / "clips" / "b.wav").string());
   EXPECT_EQ(ds.clips[1].path, "/abs/x.wav");
   o.split = "stratified";
-  EXPECT_NE(ErrorOf(o).find("--split=stratified needs labels"), std::string::npos);
+  EXPECT_NE(ErrorOf(o).find("--data.split=stratified needs labels"), std::string::npos);
 }
 
 TEST(DataReaders, OptionsAreValidated) {
@@ -305,14 +341,14 @@ TEST(DataReaders, OptionsAreValidated) {
   o.split = "kfold";
   o.folds = 5;
   o.fold = 5;
-  EXPECT_EQ(ErrorOf(o), "--fold should be in [0, 4] (--folds 5). Given: 5");
+  EXPECT_EQ(ErrorOf(o), "--data.fold should be in [0, 4] (--data.folds 5). Given: 5");
   o.fold = 0;
   o.layout = "kaggle";
-  EXPECT_NE(ErrorOf(o).find("--layout should be one of"), std::string::npos);
+  EXPECT_NE(ErrorOf(o).find("--data.layout should be one of"), std::string::npos);
   o.layout = "auto";
   o.validation_fraction = 0.7;
   o.test_fraction = 0.3;
-  EXPECT_NE(ErrorOf(o).find("--validation_fraction + --test_fraction should be < 1"),
+  EXPECT_NE(ErrorOf(o).find("--data.validation_fraction + --data.test_fraction should be < 1"),
             std::string::npos);
   o.test_fraction = 0;
   o.root = "/nonexistent/data";

@@ -346,13 +346,13 @@ TEST(LoaderTest, EpochEndsCleanlyAndAStoppedEpochIsNotResumed) {
   o.prefetch = 1;
   BatchLoader loader(set.ds, set.loaded, set.All(), fe, o, BatchLoader::Mode::kTrain);
   EXPECT_THROW(loader.Next(), Error);  // no Start yet
-  EXPECT_EQ(Epoch(loader, 0).size(), 4u);
+  EXPECT_EQ(Epoch(loader, 0).size(), 3u);  // 3, 3, 4: the lone last clip joins the batch before it
   EXPECT_FALSE(loader.Next().has_value());  // still the end
   loader.Start(1);
   ASSERT_TRUE(loader.Next().has_value());
   loader.SetNorm(FeatureNorm{});  // stops the epoch in progress
   EXPECT_THROW(loader.Next(), Error);
-  EXPECT_EQ(Epoch(loader, 1).size(), 4u);
+  EXPECT_EQ(Epoch(loader, 1).size(), 3u);
 }
 
 TEST(LoaderTest, RefusesWhatCannotWork) {
@@ -375,7 +375,7 @@ TEST(LoaderTest, RefusesWhatCannotWork) {
     BatchLoader(set.ds, set.loaded, set.All(), fe, o, BatchLoader::Mode::kEval);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--threads should be in [1, 256]. Given: 0"),
+    EXPECT_NE(std::string(e.what()).find("--loader.threads should be in [1, 256]. Given: 0"),
               std::string::npos) << e.what();
   }
 }
@@ -481,6 +481,50 @@ TEST(FeatureNormTest, FittedThroughTheLoaderAndAppliedByIt) {
     }
   }
   EXPECT_THROW(FitFeatureNorm(eval, "global"), Error);  // already normalising
+}
+
+// n = 2b + 1 clips: training folds the lone last clip into the batch before
+// it (drop_last = false) or leaves it out (true); evaluation keeps it alone.
+TEST(LastBatchOfOne, TrainingNeverEndsOnABatchOfOne) {
+  TempDir dir;
+  Dataset ds;
+  ds.classes = {"a", "b"};
+  for (int i = 0; i < 9; ++i) {
+    ClipRef c;
+    c.path = Wav(dir, "c" + std::to_string(i) + ".wav", Noise(800, 0.3f, i), 8000);
+    c.id = "c" + std::to_string(i);
+    c.label = i % 2;
+    ds.clips.push_back(c);
+  }
+  const LoadedClips loaded = LoadClips(ds, 8000, StoreOptions{});
+  FrontEnd fe(Waveform8k());
+  std::vector<int64_t> all{0, 1, 2, 3, 4, 5, 6, 7, 8};
+  auto sizes = [&](bool drop_last, BatchLoader::Mode mode, int batch_size, std::set<int64_t>* seen) {
+    LoaderOptions o;
+    o.batch_size = batch_size;
+    o.drop_last = drop_last;
+    o.clip.seconds = 0.1;
+    BatchLoader loader(ds, loaded, all, fe, o, mode);
+    std::vector<int64_t> out;
+    loader.Start(1);
+    while (auto b = loader.Next()) {
+      out.push_back(b->size);
+      EXPECT_EQ(b->features.size(), static_cast<size_t>(b->size * 800));
+      EXPECT_EQ(b->targets.size(), static_cast<size_t>(b->size * 2));
+      if (seen) seen->insert(b->clips.begin(), b->clips.end());
+    }
+    EXPECT_EQ(static_cast<int64_t>(out.size()), loader.NumBatches());
+    return out;
+  };
+  std::set<int64_t> seen;
+  EXPECT_EQ(sizes(false, BatchLoader::Mode::kTrain, 4, &seen), (std::vector<int64_t>{4, 5}));
+  EXPECT_EQ(seen.size(), 9u);  // every clip, every epoch
+  EXPECT_EQ(sizes(true, BatchLoader::Mode::kTrain, 4, nullptr), (std::vector<int64_t>{4, 4}));
+  EXPECT_EQ(sizes(false, BatchLoader::Mode::kEval, 4, nullptr), (std::vector<int64_t>{4, 4, 1}));
+  // Other remainders are left as they were.
+  EXPECT_EQ(sizes(false, BatchLoader::Mode::kTrain, 2, nullptr), (std::vector<int64_t>{2, 2, 2, 3}));
+  EXPECT_EQ(sizes(false, BatchLoader::Mode::kTrain, 5, nullptr), (std::vector<int64_t>{5, 4}));
+  EXPECT_EQ(sizes(false, BatchLoader::Mode::kTrain, 9, nullptr), (std::vector<int64_t>{9}));
 }
 
 }  // namespace

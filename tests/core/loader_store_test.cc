@@ -1,6 +1,7 @@
 // The clip store and the parallel load: quantisation, resampling, bad files.
 #include <cmath>
 #include <fstream>
+#include <limits>
 
 #include <gtest/gtest.h>
 
@@ -98,7 +99,7 @@ TEST(LoadClipsTest, ResamplesAndKeepsSilenceAndNoiseApart) {
   EXPECT_EQ(loaded.noise.Length(0), 8000);  // 1 s at 48 kHz -> 1 s at 8 kHz
 }
 
-TEST(LoadClipsTest, ArrayRowsAreResampledAndOutOfRangeRowsReported) {
+TEST(LoadClipsTest, ArrayRowsAreResampledAndNonFiniteRowsReported) {
   Dataset ds;
   ds.root = "speech_wav_8000.npz";
   ds.array_samples = 800;
@@ -111,7 +112,7 @@ TEST(LoadClipsTest, ArrayRowsAreResampledAndOutOfRangeRowsReported) {
     c.id = "row" + std::to_string(r);
     ds.clips.push_back(c);
   }
-  ds.array[2 * 800 + 5] = 3.0f;  // not audio in [-1, 1]
+  ds.array[2 * 800 + 5] = std::numeric_limits<float>::infinity();
   StoreOptions o;
   o.max_bad_fraction = 0.5;
   LoadedClips loaded = LoadClips(ds, 16000, o);
@@ -119,7 +120,7 @@ TEST(LoadClipsTest, ArrayRowsAreResampledAndOutOfRangeRowsReported) {
   EXPECT_EQ(loaded.row[2], LoadedClips::kBad);
   ASSERT_EQ(loaded.bad.bad.size(), 1u);
   EXPECT_NE(loaded.bad.bad[0].path.find("row 2"), std::string::npos);
-  EXPECT_NE(loaded.bad.bad[0].reason.find("outside [-1, 1]"), std::string::npos);
+  EXPECT_EQ(loaded.bad.bad[0].reason, "sample 5 is infinite");
 }
 
 // Four kinds of broken file next to 20 good ones.
@@ -159,6 +160,24 @@ TEST(LoadClipsTest, SkipsAndNamesEveryBadFileWithItsReason) {
   EXPECT_NE(summary.find("4 of 24 files unreadable"), std::string::npos) << summary;
   for (size_t i = 20; i < 24; ++i) EXPECT_NE(summary.find(set.ds.clips[i].path), std::string::npos);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(loaded.row[i], i);
+}
+
+TEST(LoadClipsTest, UnreadableClipsAreLeftOutOfEverySplit) {
+  BrokenSet set;
+  for (auto& c : set.ds.clips) {
+    c.split = Split::kTrain;
+    c.fold = 1;
+  }
+  StoreOptions o;
+  o.max_bad_fraction = 0.25;
+  const LoadedClips loaded = LoadClips(set.ds, 16000, o);
+  LeaveOutUnreadable(set.ds, loaded);
+  for (size_t i = 0; i < set.ds.clips.size(); ++i) {
+    EXPECT_EQ(set.ds.clips[i].split, i < 20 ? Split::kTrain : Split::kNone) << i;
+    EXPECT_EQ(set.ds.clips[i].fold, i < 20 ? 1 : -1) << i;
+  }
+  ASSERT_FALSE(set.ds.notes.empty());
+  EXPECT_EQ(set.ds.notes.back(), "4 unreadable clips left out of every split (split none)");
 }
 
 TEST(LoadClipsTest, FailModeThrowsNamingEveryBadFile) {

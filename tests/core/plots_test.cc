@@ -181,5 +181,62 @@ TEST_F(Charts, ThreadsDrawOneAtATime) {
     EXPECT_EQ(ReadPngSize(Path("t" + std::to_string(t) + ".png")).width, 800);
 }
 
+// ---- the choices charts make, as numbers ----
+
+TEST(ChartChoices, OneEpochSitsInTheMiddleAndAccuracyStaysInZeroToOne) {
+  const AxisRange x = LineChartXRange({1.0});
+  EXPECT_DOUBLE_EQ(x.lo, 0.0);
+  EXPECT_DOUBLE_EQ(x.hi, 2.0);
+  const AxisRange acc = LineChartYRange({{"train", {0.4}}, {"validation", {0.4}}});
+  EXPECT_DOUBLE_EQ(acc.lo, 0.0);  // 0.4 - 0.5 would be below any accuracy
+  EXPECT_DOUBLE_EQ(acc.hi, 0.9);
+  const AxisRange perfect = LineChartYRange({{"", {1.0}}});
+  EXPECT_DOUBLE_EQ(perfect.lo, 0.5);
+  EXPECT_DOUBLE_EQ(perfect.hi, 1.0);
+  // Several epochs: the data's span, padded 6 %, clamped at 0 and 1.
+  const AxisRange close = LineChartYRange({{"", {0.02, 0.5, 0.99}}});
+  EXPECT_DOUBLE_EQ(close.lo, 0.0);
+  EXPECT_DOUBLE_EQ(close.hi, 1.0);
+  const AxisRange x3 = LineChartXRange({1, 2, 3});
+  EXPECT_DOUBLE_EQ(x3.lo, 1.0);
+  EXPECT_DOUBLE_EQ(x3.hi, 3.0);
+  // A loss above 1 is not clamped at 1; a negative series keeps its range.
+  const AxisRange loss = LineChartYRange({{"", {2.0, 1.0, NAN}}});
+  EXPECT_DOUBLE_EQ(loss.lo, 0.94);
+  EXPECT_DOUBLE_EQ(loss.hi, 2.06);
+  const AxisRange signed_values = LineChartYRange({{"", {-1.0, 1.0}}});
+  EXPECT_DOUBLE_EQ(signed_values.lo, -1.12);
+  EXPECT_DOUBLE_EQ(signed_values.hi, 1.12);
+}
+
+TEST(ChartChoices, TheZoomCentresTheLoudestStretch) {
+  // One second of silence with a 200-sample burst at 8000..8199.
+  std::vector<float> x(16000, 0.0f);
+  for (size_t i = 8000; i < 8200; ++i) x[i] = 0.5f * std::sin(0.3 * static_cast<double>(i));
+  const size_t start = LoudestWindowStart(x, 500);
+  EXPECT_LE(start, 8000u);
+  EXPECT_GE(start + 500, 8200u);
+  EXPECT_NEAR(static_cast<double>(start) + 250, 8100.0, 2.0);
+  // A faint hiss everywhere and a loud burst near the end.
+  std::vector<float> y(8000, 0.001f);
+  for (size_t i = 7000; i < 7900; ++i) y[i] = (i % 2 ? 0.8f : -0.8f);
+  EXPECT_GE(LoudestWindowStart(y, 500), 7000u);
+  EXPECT_LE(LoudestWindowStart(y, 500), 7400u);
+  // Silent or short clips start at 0.
+  EXPECT_EQ(LoudestWindowStart(std::vector<float>(16000, 0.0f), 500), 0u);
+  EXPECT_EQ(LoudestWindowStart(std::vector<float>(300, 0.5f), 500), 0u);
+}
+
+TEST(ChartChoices, MfccRowsAreStandardisedForDisplay) {
+  // c0 near -300, c1 small: after scaling both rows span the same range.
+  const std::vector<float> m = {-300, -310, -290, -300, 1, 3, 1, 3, 7, 7, 7, 7};
+  const std::vector<float> z = StandardizeRows(m, 3, 4);
+  ASSERT_EQ(z.size(), m.size());
+  const float expected[] = {0, static_cast<float>(-10 / std::sqrt(50.0)), static_cast<float>(10 / std::sqrt(50.0)), 0,
+                            -1, 1, -1, 1, 0, 0, 0, 0};
+  for (size_t i = 0; i < z.size(); ++i) EXPECT_NEAR(z[i], expected[i], 1e-5) << i;
+  EXPECT_THROW(StandardizeRows(m, 2, 4), Error);
+}
+
 }  // namespace
 }  // namespace earshot::plots

@@ -13,6 +13,8 @@
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "../support/fake_run.h"
+#include "earshot/util/npy.h"
+#include "earshot/util/npz.h"
 #include "../temp_dir.h"
 
 namespace earshot::report {
@@ -70,7 +72,7 @@ uint32_t Le(const std::string& b, size_t at, int bytes) {
 }
 
 TEST(Html, WavBytesIsA16BitMonoWavThatDecodesBack) {
-  const std::vector<float> x{0.0f, 0.5f, -0.5f, 1.0f, -1.0f, 2.0f};
+  const std::vector<float> x{0.0f, 0.5f, -0.5f, 1.0f, -1.0f, 0.75f};
   const std::string wav = WavBytes(x, 8000);
   ASSERT_EQ(wav.size(), 44u + 2 * x.size());
   EXPECT_EQ(wav.substr(0, 4), "RIFF");
@@ -88,13 +90,33 @@ TEST(Html, WavBytesIsA16BitMonoWavThatDecodesBack) {
   ASSERT_EQ(back.size(), x.size());
   EXPECT_NEAR(back[1], 0.5f, 1e-4);
   EXPECT_NEAR(back[2], -0.5f, 1e-4);
-  EXPECT_NEAR(back[5], 1.0f, 1e-4);  // clipped
+  EXPECT_NEAR(back[3], 1.0f, 1e-4);
+  EXPECT_NEAR(back[5], 0.75f, 1e-4);
   EXPECT_THROW(WavBytes(x, 0), Error);
+}
+
+TEST(ReportWav, WrittenByLibsndfileAndAboveFullScaleAsFloat) {
+  const std::vector<float> quiet{0.0f, 0.5f, -0.5f, 0.25f};
+  const std::string pcm = WavBytes(quiet, 8000);
+  AudioInfo info;
+  std::vector<float> back = DecodeMemory(pcm.data(), pcm.size(), "quiet.wav", 0, &info);
+  EXPECT_EQ(info.format, "WAV (Microsoft) Signed 16 bit PCM");
+  EXPECT_EQ(info.sample_rate, 8000);
+  ASSERT_EQ(back.size(), quiet.size());
+  for (size_t i = 0; i < quiet.size(); ++i) EXPECT_NEAR(back[i], quiet[i], 1.0f / 32768.0f);
+  const std::vector<float> loud{0.0f, 1.07f, -0.5f};
+  const std::string flt = WavBytes(loud, 16000);
+  back = DecodeMemory(flt.data(), flt.size(), "loud.wav", 0, &info);
+  EXPECT_EQ(info.format, "WAV (Microsoft) 32 bit float");
+  EXPECT_EQ(back, loud);
+  EXPECT_THROW(WavBytes(quiet, 0), Error);
 }
 
 // ---- a run directory written by hand ----
 
 using earshot::testing::MakeFakeRun;
+using earshot::testing::Tone;
+using earshot::testing::Write;
 constexpr int kRate = earshot::testing::kFakeRunRate;
 const char* const kOdd = earshot::testing::kFakeRunOddClass;
 
@@ -166,6 +188,32 @@ TEST_F(RunReport, OneValidWavPerConfidentMistakeMostConfidentFirst) {
   EXPECT_EQ(Count(RenderRunReport(run_.string(), o), "<audio"), 2u);
 }
 
+// An .npz data set: the mistakes' audio comes from its rows, under the
+// level rule of every decoded clip (a NaN row is noted, not played).
+TEST_F(RunReport, NpzRowsFollowTheLevelRule) {
+  const int width = 4000;
+  std::vector<float> rows;
+  for (int r = 0; r < 6; ++r) {
+    const std::vector<float> tone = Tone(300 + 150 * r);
+    rows.insert(rows.end(), tone.begin(), tone.begin() + width);
+  }
+  rows[1 * width + 3] = NAN;
+  const fs::path npz = root_ / "data" / "set.npz";
+  WriteNpz(npz.string(), {{"wav_vals", EncodeNpy({6, width}, rows.data())},
+                          {"label_vals", EncodeNpyStrings({6, 1}, {"dog", "dog", "cat", "cat", kOdd, kOdd})}});
+  Write(run_ / "recipe.toml",
+        "name = \"npz run\"\ntask = \"single_label\"\n\n"
+        "[data]\nlayout = \"npz\"\nroot = \"" + npz.string() + "\"\nsplit = \"none\"\n"
+        "classes = [\"cat\", \"dog\", \"a<b&c>\"]\n\n"
+        "[features]\nsample_rate = 8000\nwin_length = 240\nhop_length = 80\nn_fft = 256\n");
+  Write(run_ / "model" / "predictions_test.csv",
+        "id,cat,dog,a<b&c>\n0,0.1,0.8,0.1\n1,0.05,0.05,0.9\n2,0.7,0.2,0.1\n"
+        "3,0.3,0.1,0.6\n4,0.7,0.1,0.2\n5,0.1,0.1,0.8\n");
+  const std::string page = ReadFile(WriteRunReport(run_.string(), ReportOptions{}));
+  EXPECT_NE(page.find("no audio: " + npz.string() + ": row 1: sample 3 is NaN"), std::string::npos);
+  EXPECT_EQ(Count(page, "data:audio/wav;base64,"), 2u);  // rows 3 and 4 play
+}
+
 TEST_F(RunReport, IsSelfContainedAndEscaped) {
   const std::string page = RenderRunReport(run_.string(), ReportOptions{});
   EXPECT_EQ(page.find("http://"), std::string::npos);
@@ -209,5 +257,75 @@ TEST_F(RunReport, RefusesWhatIsNotARun) {
   EXPECT_THROW(RenderRunReport(run_.string(), bad), Error);
 }
 
+TEST_F(RunReport, CountsReadAsEnglish) {
+  // One epoch, one misclassified clip, the run's only model.
+  Write(run_ / "summary.json", R"({"models": [{"dir": "run/model", "epochs_run": 1, "best_epoch": 1}],
+  "seconds": 3.0, "train_clips_per_second": 0.0})");
+  Write(run_ / "model" / "log.csv", "epoch,accuracy,loss,lr,val_accuracy,val_loss\n1,0.4,1.2,0.001,0.5,1.1\n");
+  Write(run_ / "model" / "predictions_test.csv",
+        "id,cat,dog,a<b&c>\nd1.wav,0.1,0.8,0.1\nd2.wav,0.05,0.05,0.9\nc1.wav,0.7,0.2,0.1\n");
+  fs::rename(run_ / "model" / "metrics_test.json", run_ / "model" / "metrics_validation.json");
+  fs::rename(run_ / "model" / "predictions_test.csv", run_ / "model" / "predictions_validation.csv");
+  const std::string page = RenderRunReport(run_.string(), ReportOptions{});
+  EXPECT_NE(page.find("<div class=\"v\">1</div><div class=\"k\">epoch run</div>"), std::string::npos);
+  EXPECT_EQ(page.find("epochs run"), std::string::npos);
+  EXPECT_NE(page.find("Epoch log (1 epoch)"), std::string::npos);
+  EXPECT_NE(page.find("<h2>Model</h2>"), std::string::npos);
+  EXPECT_EQ(page.find("Model model"), std::string::npos);
+  EXPECT_NE(page.find("1 of 3 clips is misclassified; the one the model"), std::string::npos);
+  EXPECT_NE(page.find("No test clips: these metrics are on the validation clips."), std::string::npos);
+  EXPECT_EQ(page.find("clips'"), std::string::npos);
+  EXPECT_EQ(page.find("clips/s"), std::string::npos);  // nothing trained: no rate
+}
+
+// Two soft-labelled clips of two classes, scored on validation.
+void MakeSoftRun(const fs::path& run, const fs::path& data) {
+  Write(data / "train_answer.csv", "id,left,right\ns1,0.75,0.25\ns2,0.25,0.75\n");
+  fs::create_directories(data / "train");
+  WriteWav((data / "train" / "s1.wav").string(), Tone(300), kRate);
+  WriteWav((data / "train" / "s2.wav").string(), Tone(500), kRate);
+  Write(run / "recipe.toml",
+        "name = \"soft\"\ntask = \"soft_label\"\n\n[data]\nlayout = \"soft_csv\"\nroot = \"" +
+            data.string() + "\"\nsplit = \"none\"\n\n[features]\nsample_rate = 8000\n");
+  Write(run / "data.json", R"json({"root": "x", "layout": "soft_csv", "clips": 2, "classes": ["left", "right"],
+  "counts": {"train": {"(soft)": 2}}})json");
+  Write(run / "model" / "metrics_validation.json",
+        R"({"rows": 2, "classes": ["left", "right"], "kl_divergence": 0.1})");
+  Write(run / "model" / "predictions_validation.csv", "id,left,right\ns1,0.6,0.4\ns2,0.2,0.8\n");
+}
+
+TEST(RunReportSoft, ShowsMeanSharesNotClassCounts) {
+  const fs::path root = earshot::testing::FreshDir();
+  MakeSoftRun(root / "run", root / "data");
+  const std::string page = RenderRunReport((root / "run").string(), ReportOptions{});
+  EXPECT_EQ(page.find("(soft)"), std::string::npos);
+  EXPECT_EQ(page.find("Clips per class and split"), std::string::npos);
+  EXPECT_NE(page.find("<h3>Clips per split</h3>\n<table class=\"counts\">\n<tr><th>train</th></tr>\n<tr><td>2</td>"),
+            std::string::npos);
+  // left: labels (0.75 + 0.25) / 2, predictions (0.6 + 0.2) / 2; right the rest.
+  EXPECT_NE(page.find("<td class=\"name\">left</td><td>0.5000</td><td>0.4000</td><td>-0.1000</td>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<td class=\"name\">right</td><td>0.5000</td><td>0.6000</td><td>0.1000</td>"),
+            std::string::npos);
+  EXPECT_NE(page.find("Over 2 clips"), std::string::npos);
+  fs::remove_all(root);
+}
+
+// The demo recipes built on a real-data recipe say what they run, not what
+// the recipe they start from runs.
+TEST(DemoRecipes, DescribeThemselves) {
+  const fs::path configs = fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs";
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(configs)) {
+    if (e.path().extension() != ".toml") continue;
+    const std::string text = ReadFile(e.path().string());
+    const size_t table = text.find("\n[");
+    const std::string top = text.substr(0, table);
+    if (top.find("\nbase = ") == std::string::npos) continue;
+    EXPECT_NE(top.find("\ndescription = \""), std::string::npos) << e.path() << " keeps its base's description";
+    ++checked;
+  }
+  EXPECT_GE(checked, 7);
+}
 }  // namespace
 }  // namespace earshot::report

@@ -16,6 +16,7 @@
 #include "earshot/synth/keywords.h"
 #include "earshot/synth/mixtures.h"
 #include "earshot/synth/noise.h"
+#include "earshot/synth/output_folder.h"
 #include "earshot/synth/speech.h"
 #include "earshot/synth/tagging.h"
 #include "earshot/util/error.h"
@@ -375,6 +376,46 @@ TEST(SynthTagging, MissingSoundfontIsNamed) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/GM.sf2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SynthFolder, EmptyOrNewFoldersAreUsedOthersRefusedUnlessForced) {
+  const std::string dir = FreshDir("folder");
+  PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), false);
+  EXPECT_TRUE(fs::is_directory(dir + "/new"));
+  PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), false);  // still empty
+  WriteFileAtomic(dir + "/new/notes.txt", "mine");
+  try {
+    PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidOption);
+    const std::string what = e.what();
+    EXPECT_NE(what.find(dir + "/new: not empty (1 entry: notes.txt)"), std::string::npos) << what;
+    EXPECT_NE(what.find("--force"), std::string::npos) << what;
+  }
+  PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), true);
+  EXPECT_EQ(ReadFile(dir + "/new/notes.txt"), "mine");  // forced: nothing removed
+}
+
+TEST(SynthFolder, AnEarlierOutputOfTheSameKindIsReplacedOtherKindsRefused) {
+  const std::string dir = FreshDir("folder_again");
+  PrepareSynthFolder(dir, "mixtures", MixtureOutputs(), false);
+  MakeDirs(dir + "/train");
+  WriteFileAtomic(dir + "/train/0.wav", "old clip");
+  WriteFileAtomic(dir + "/train_answer.csv", "old answers");
+  WriteFileAtomic(dir + "/README", "the user's");
+  MarkSynthFolder(dir, "mixtures");
+  PrepareSynthFolder(dir, "mixtures", MixtureOutputs(), false);
+  EXPECT_FALSE(fs::exists(dir + "/train"));
+  EXPECT_FALSE(fs::exists(dir + "/train_answer.csv"));
+  EXPECT_EQ(ReadFile(dir + "/README"), "the user's");
+  try {
+    PrepareSynthFolder(dir, "tagging", TaggingOutputs(), false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("an earlier `earshot synth mixtures` output, not tagging"),
+              std::string::npos) << e.what();
   }
 }
 

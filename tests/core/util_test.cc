@@ -7,13 +7,14 @@
 #include <numeric>
 #include <vector>
 
+#include "earshot/util/digest.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/parallel.h"
 #include "earshot/util/progress.h"
 #include "earshot/util/random.h"
-#include "earshot/util/sha1.h"
 #include "../../src/data/shuffle.h"
+#include "earshot/util/toml_table.h"
 #include "../temp_dir.h"
 
 namespace earshot {
@@ -73,20 +74,6 @@ TEST(ParallelFor, RunsEachItemOnceAndRethrowsTheFirstError) {
   ParallelFor(0, 4, [](int64_t) { FAIL() << "no items"; });
 }
 
-// FIPS 180 test vectors and the padding edges (55, 56 and 64 bytes: the
-// length field fits the last block, needs another, or starts a new one);
-// the expected digests are Python's hashlib.sha1.
-TEST(Sha1, MatchesTheStandardDigests) {
-  EXPECT_EQ(Sha1Hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-  EXPECT_EQ(Sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
-  EXPECT_EQ(Sha1Hex(std::string(55, 'a')), "c1c8bbdc22796e28c0e15163d20899b65621d65a");
-  EXPECT_EQ(Sha1Hex(std::string(56, 'a')), "c2db330f6083854c99d4b5bfb6e8f29f201be699");
-  EXPECT_EQ(Sha1Hex(std::string(64, 'a')), "0098ba824b5c16427bd7a1122a5a442a25ec644d");
-  EXPECT_EQ(Sha1Hex(std::string(119, 'a')), "ee971065aaa017e0632a8ca6c77bb3bf8b1dfc56");
-  EXPECT_EQ(Sha1Hex(std::string(1000000, 'a')), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
-  EXPECT_EQ(Sha1Hex("bed/0a7c2a8d"), "ffb5dd7c3698a1ae5e891c26d4f16f799f4c1d39");
-}
-
 TEST(FormatDuration, SecondsMinutesHours) {
   EXPECT_EQ(FormatDuration(0), "0s");
   EXPECT_EQ(FormatDuration(59.4), "59s");
@@ -115,6 +102,47 @@ TEST(Files, ErrorsNameThePath) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/x.bin"), std::string::npos);
   }
   EXPECT_THROW(WriteFileAtomic("/nonexistent/dir/x.bin", "x"), Error);
+}
+
+}  // namespace
+}  // namespace earshot
+
+namespace earshot {
+namespace {
+
+TEST(Digest, Sha256AndSha1OfKnownTexts) {
+  Digest whole(Digest::Kind::kSha256);
+  whole.Update("abc");
+  EXPECT_EQ(whole.Hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Digest parts(Digest::Kind::kSha256);  // fed in parts, the same digest
+  parts.Update("a");
+  parts.Update("bc", 2);
+  EXPECT_EQ(parts.Hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_THROW(parts.Hex(), Error);
+}
+
+}  // namespace
+}  // namespace earshot
+
+namespace earshot {
+namespace {
+
+TEST(TomlTable, OneTableOfADocumentAndOneString) {
+  const std::string doc = "name = \"r\"\n[data]\nroot = \"d\"\nfolds = 3\n[train.loss]\nname = \"bce\"\n";
+  const std::string data = TomlTable(doc, "data", "doc");
+  EXPECT_EQ(TomlString(data, "root", "", "data"), "d") << data;
+  EXPECT_NE(data.find("folds = 3"), std::string::npos) << data;
+  EXPECT_EQ(data.find("name"), std::string::npos) << data;
+  EXPECT_EQ(TomlTable(doc, "store", "doc"), "");
+  EXPECT_EQ(TomlString(doc, "train.loss.name", "cross_entropy", "doc"), "bce");
+  EXPECT_EQ(TomlString(doc, "train.optimizer.name", "adam", "doc"), "adam");
+  try {
+    TomlTable("[data", "data", "broken.toml");
+    FAIL() << "invalid TOML accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("broken.toml"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

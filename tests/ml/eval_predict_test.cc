@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -17,6 +19,7 @@
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/eval/metrics.h"
+#include "earshot/inference/bundle.h"
 #include "earshot/inference/bundle_eval.h"
 #include "earshot/inference/prediction_formats.h"
 #include "earshot/inference/predictor.h"
@@ -232,6 +235,79 @@ TEST_F(EvalPredictTest, BadInputsGiveClearErrors) {
   }
 }
 
+// A run's predictions of one split, by clip id.
+std::map<std::string, std::vector<float>> RowsById(const eval::Predictions& p) {
+  std::map<std::string, std::vector<float>> out;
+  const size_t k = static_cast<size_t>(p.columns);
+  for (size_t i = 0; i < p.ids.size(); ++i) {
+    out[p.ids[i]] = std::vector<float>(p.scores.begin() + static_cast<std::ptrdiff_t>(i * k),
+                                       p.scores.begin() + static_cast<std::ptrdiff_t>((i + 1) * k));
+  }
+  return out;
+}
+
+// Eval's predictions of a split are the run's own, clip for clip, and so are
+// its metrics.
+void ExpectEvalMatchesTheRun(const std::string& model_dir, const std::string& data, const std::string& split) {
+  BundleEvalOptions o;
+  o.split = split;
+  const BundleEval r = EvaluateBundles({model_dir + "/best.bundle"}, data, o);
+  const auto run = eval::ReadPredictions(model_dir + "/predictions_" + split + ".csv", r.predictions.classes);
+  const auto want = RowsById(run), got = RowsById(r.predictions);
+  ASSERT_EQ(got.size(), want.size()) << model_dir;
+  for (const auto& [id, row] : want) {
+    ASSERT_TRUE(got.count(id)) << model_dir << ": eval did not score " << id;
+    for (size_t c = 0; c < row.size(); ++c) EXPECT_NEAR(got.at(id)[c], row[c], 1e-4) << id << " " << c;
+  }
+  const auto metrics = nlohmann::json::parse(ReadFile(model_dir + "/metrics_" + split + ".json"));
+  EXPECT_NEAR(*r.report.accuracy, metrics.at("accuracy").get<double>(), 1e-9) << model_dir;
+}
+
+// Each fold's bundle records its own fold: eval of fold 1's validation split
+// scores fold 1's held-out clips, the ones fold-1/metrics_validation.json has.
+TEST(EvalOfARun, KFoldBundleEvaluatesItsOwnFold) {
+  const fs::path dir = earshot::testing::ScratchDir("eval_kfold");
+  fs::remove_all(dir);
+  WriteToneSet(dir / "data", {{"high", 1800.0}, {"low", 300.0}, {"mid", 900.0}});
+  RecipeOptions r = TinyRecipe((dir / "data").string(), 1);
+  for (const char* s : {"data.split=kfold", "data.folds=2", "train.all_folds=true", "train.epochs=1"}) {
+    ApplySetting(r, s);
+  }
+  const std::string run = (dir / "run").string();
+  TrainRecipe(r, run, false);
+  for (int fold : {0, 1}) {
+    const std::string model = run + "/fold-" + std::to_string(fold);
+    RecipeOptions recorded;
+    LoadTomlString(recorded, LoadBundle(model + "/best.bundle").info.recipe_toml, "bundle");
+    EXPECT_EQ(recorded.data.fold, fold);
+    ExpectEvalMatchesTheRun(model, (dir / "data").string(), "validation");
+  }
+}
+
+// Speech Commands silence clips are background noise in training; eval
+// makes the same ones, so it reports the run's test metrics. The second
+// seed's bundle checks that its own loader seed is the one recorded.
+TEST(EvalOfARun, SilenceClipsAreTheTrainersSoEvalGivesTheRunsTestMetrics) {
+  const fs::path dir = earshot::testing::ScratchDir("eval_silence");
+  fs::remove_all(dir);
+  const fs::path data = dir / "data";
+  WriteToneSet(data, {{"high", 1800.0}, {"low", 300.0}, {"mid", 900.0}});
+  fs::create_directories(data / "_background_noise_");
+  std::vector<float> noise(2 * kRate);
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = 0.5f * std::sin(0.37f * i * i);
+  WriteWav((data / "_background_noise_" / "hum.wav").string(), noise, kRate);
+  RecipeOptions r = TinyRecipe(data.string(), 1);
+  for (const char* s : {"data.wanted_words=high,low", "data.silence_percentage=100", "train.seeds=2",
+                        "train.epochs=1"}) {
+    ApplySetting(r, s);
+  }
+  const std::string run = (dir / "run").string();
+  TrainRecipe(r, run, false);
+  const std::string split = ReadFile(run + "/seed-1/split.csv");
+  ASSERT_NE(split.find("_silence_/test/"), std::string::npos) << split;
+  ExpectEvalMatchesTheRun(run + "/seed-1", data.string(), "test");
+}
+
 eval::Predictions FourClasses() {
   eval::Predictions p;
   p.ids = {"a.wav", "b.wav"};
@@ -327,6 +403,90 @@ TEST_F(EvalPredictTest, CommandLineEvalAndPredict) {
   const std::string missing = RunCli("eval " + (*dir_ / "none.bundle").string() + " " + Data(), &status);
   EXPECT_NE(status, 0);
   EXPECT_NE(missing.find("error: "), std::string::npos) << missing;
+}
+
+// Speech Commands names files alike in every word folder: files given by
+// path keep their path as id, and two folders whose files would share ids
+// are refused.
+TEST_F(EvalPredictTest, SameNamedFilesInTwoFoldersGetTwoIds) {
+  const std::string a = Data() + "/high/c0_nohash_0.wav", b = Data() + "/low/c0_nohash_0.wav";
+  const std::vector<InputFile> files = ListInputs({a, b});
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].id, a);
+  EXPECT_EQ(files[1].id, b);
+  int status = 0;
+  const std::string csv = RunCli("predict " + BundlePath(1) + " " + a + " " + b, &status);
+  ASSERT_EQ(status, 0) << csv;
+  EXPECT_NE(csv.find("\n" + a + ","), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\n" + b + ","), std::string::npos) << csv;
+  try {
+    ListInputs({Data() + "/high", Data() + "/low"});
+    FAIL() << "two rows named c0_nohash_0.wav";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'c0_nohash_0.wav'"), std::string::npos) << e.what();
+  }
+}
+
+// One unreadable file costs its own row only: eval and predict leave it out
+// and list it (stderr and the JSON), or with --on-bad-file fail stop naming it.
+TEST_F(EvalPredictTest, UnreadableFilesAreSkippedAndListedOrFailNamingThem) {
+  const fs::path data = *dir_ / "with_junk";
+  fs::remove_all(data);
+  fs::copy(Data(), data, fs::copy_options::recursive);
+  const std::string junk = (data / "high" / "zz_nohash_0.wav").string();
+  WriteFileAtomic(junk, "not audio");
+
+  BundleEvalOptions all;
+  all.split = "all";
+  const BundleEval r = EvaluateBundles({BundlePath(1)}, data.string(), all);
+  EXPECT_EQ(r.predictions.Rows(), 24);
+  EXPECT_EQ(r.bad_files, 1);
+  ASSERT_EQ(r.skipped.bad.size(), 1u);
+  EXPECT_EQ(r.skipped.bad[0].path, junk);
+  const auto j = nlohmann::json::parse(r.ToJson());
+  EXPECT_EQ(j.at("skipped").at(0).at("path").get<std::string>(), junk);
+  all.on_bad_file = "fail";
+  try {
+    EvaluateBundles({BundlePath(1)}, data.string(), all);
+    FAIL() << "--on-bad-file fail went on";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(junk), std::string::npos) << e.what();
+  }
+
+  int status = 0;
+  const std::string eval_log = RunCli("eval " + BundlePath(1) + " " + data.string() + " --split all", &status);
+  ASSERT_EQ(status, 0) << eval_log;
+  EXPECT_NE(eval_log.find("skipped: 1 of 25 files unreadable"), std::string::npos) << eval_log;
+
+  const std::string json = RunCli("predict " + BundlePath(1) + " " + (data / "high").string() + " --format json",
+                                  &status, true);
+  ASSERT_EQ(status, 0) << json;
+  const auto rows = nlohmann::json::parse(json);
+  ASSERT_EQ(rows.size(), 9u);
+  EXPECT_EQ(rows.at(8).at("id").get<std::string>(), "zz_nohash_0.wav");
+  EXPECT_NE(rows.at(8).at("skipped").get<std::string>().find("not a sound file"), std::string::npos) << json;
+  for (size_t i = 0; i < 8; ++i) EXPECT_EQ(rows.at(i).at("top").size(), 3u);
+  const std::string failed =
+      RunCli("predict " + BundlePath(1) + " " + (data / "high").string() + " --on-bad-file fail", &status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(failed.find(junk), std::string::npos) << failed;
+}
+
+// Many files: a progress bar on stderr, nothing but predictions on stdout.
+TEST_F(EvalPredictTest, PredictShowsProgressOnStderrForManyFiles) {
+  const fs::path many = *dir_ / "many";
+  fs::remove_all(many);
+  fs::create_directories(many);
+  const auto tone = Tone(300.0, kRate / 4, 0.0);
+  const int n = static_cast<int>(kProgressFiles) + 4;
+  for (int i = 0; i < n; ++i) WriteWav((many / ("t" + std::to_string(i) + ".wav")).string(), tone, kRate);
+  const std::string out = (*dir_ / "many.csv").string();
+  const testing::CommandResult r = testing::RunEarshot(
+      "predict " + BundlePath(1) + " " + many.string() + " --out " + out, testing::Capture::kStderr);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string csv = ReadFile(out);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), n + 1);
+  EXPECT_NE(r.output.find("predict " + BundlePath(1)), std::string::npos) << r.output;
 }
 
 // --format npy writes the ensemble's matrix, its row ids and each model's

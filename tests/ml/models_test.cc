@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "earshot/data/loader.h"
 #include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "models/batch_norm_relu.h"
@@ -112,6 +113,63 @@ TEST_P(RecipeModel, CountsParametersAndGivesFiniteLogits) {
   }
 }
 
+// The sizes of one training epoch's batches for 2b + 1 clips at batch b,
+// as the loader makes them: never a last batch of one (data/loader.h).
+std::vector<int64_t> TrainingBatchSizes(int64_t b) {
+  Dataset ds;
+  ds.classes = {"a"};
+  ds.array_rate = 8000;
+  ds.array_samples = 80;
+  ds.array.assign(static_cast<size_t>((2 * b + 1) * 80), 0.1f);
+  std::vector<int64_t> all;
+  for (int64_t r = 0; r < 2 * b + 1; ++r) {
+    ClipRef c;
+    c.array_row = r;
+    c.label = 0;
+    ds.clips.push_back(c);
+    all.push_back(r);
+  }
+  const LoadedClips loaded = LoadClips(ds, 8000, StoreOptions{});
+  FrontEndOptions f;
+  f.sample_rate = 8000;
+  f.feature = "waveform";
+  FrontEnd fe(f);
+  LoaderOptions o;
+  o.batch_size = static_cast<int>(b);
+  o.clip.seconds = 0.01;
+  BatchLoader loader(ds, loaded, all, fe, o, BatchLoader::Mode::kTrain);
+  std::vector<int64_t> sizes;
+  loader.Start(0);
+  while (auto batch = loader.Next()) sizes.push_back(batch->size);
+  return sizes;
+}
+
+// Every zoo model (those with batch norm after a dense layer included) takes
+// a training epoch whose last clip is alone, and evaluates a batch of one
+// as it would the same example in a larger batch.
+TEST_P(RecipeModel, TrainsOnALastBatchOfOneAndEvaluatesABatchOfOne) {
+  const Case& c = GetParam();
+  torch::manual_seed(2);
+  auto model = BuildModel(MakeOptions(c), c.shape, c.classes);
+  static const std::vector<int64_t> sizes = TrainingBatchSizes(3);
+  ASSERT_EQ(sizes, (std::vector<int64_t>{3, 4}));
+  model->train(true);
+  for (int64_t size : sizes) {
+    const torch::Tensor x = torch::randn(Batch(size, c.shape));
+    const torch::Tensor y = model->forward(x);
+    ASSERT_EQ(y.sizes(), (std::vector<int64_t>{size, c.classes}));
+    y.logsumexp(1).mean().backward();
+    model->zero_grad();
+  }
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const torch::Tensor x = torch::randn(Batch(2, c.shape));
+  const torch::Tensor one = model->forward(x.slice(0, 0, 1));
+  ASSERT_EQ(one.sizes(), (std::vector<int64_t>{1, c.classes}));
+  const torch::Tensor two = model->forward(x);
+  EXPECT_TRUE(torch::allclose(one[0], two[0], 1e-4, 1e-5)) << one << two;
+}
+
 INSTANTIATE_TEST_SUITE_P(Zoo, RecipeModel, ::testing::ValuesIn(RecipeCases()),
                          [](const auto& info) { return info.param.label; });
 
@@ -153,7 +211,7 @@ TEST(ZooErrors, UnknownNameListsTheKnownOnes) {
   ModelOptions o;
   o.name = "resnet9000";
   ExpectError([&] { BuildModel(o, {1, 40, 101}, 12); }, ErrorKind::kInvalidOption,
-              {"'name'", "resnet9000", "seed000_conv1d", "seed003_mfcc_cnn", "bc_resnet", "crnn"});
+              {"--model.name", "resnet9000", "seed000_conv1d", "seed003_mfcc_cnn", "bc_resnet", "crnn"});
   ExpectError([&] { ModelSummary("resnet9000"); }, ErrorKind::kInvalidOption,
               {"resnet9000", "matchboxnet"});
 }
@@ -161,17 +219,17 @@ TEST(ZooErrors, UnknownNameListsTheKnownOnes) {
 TEST(ZooErrors, OptionsOutOfRangeNameOptionValueAndLimit) {
   ModelOptions o;
   ApplySetting(o, "width=9");
-  ExpectError([&] { o.Validate(); }, ErrorKind::kInvalidOption, {"'width'", "1..8", "Given: 9"});
+  ExpectError([&] { ValidateOptions(o, "model"); }, ErrorKind::kInvalidOption, {"--model.width", "[1, 8]", "Given: 9"});
   o = ModelOptions();
   ApplySetting(o, "dropout=1.5");
-  ExpectError([&] { o.Validate(); }, ErrorKind::kInvalidOption, {"'dropout'", "[0, 1)", "1.5"});
+  ExpectError([&] { ValidateOptions(o, "model"); }, ErrorKind::kInvalidOption, {"--model.dropout", "[0, 1)", "1.5"});
   o = ModelOptions();
   ApplySetting(o, "size=xl");
-  ExpectError([&] { o.Validate(); }, ErrorKind::kInvalidOption, {"'size'", "s | m | l", "'xl'"});
+  ExpectError([&] { ValidateOptions(o, "model"); }, ErrorKind::kInvalidOption, {"--model.size", "s | m | l", "'xl'"});
   o = ModelOptions();
   ApplySetting(o, "matchbox_repeats=0");
   ExpectError([&] { BuildModel(o, {1, 64, 101}, 12); }, ErrorKind::kInvalidOption,
-              {"'matchbox_repeats'", "1..16", "Given: 0"});
+              {"--model.matchbox_repeats", "[1, 16]", "Given: 0"});
 }
 
 TEST(ZooErrors, ShapesAModelCannotTakeNameModelShapeAndLimit) {

@@ -3,9 +3,17 @@
 // every recipe in configs/ loading.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -15,9 +23,13 @@
 #include "../run_earshot.h"
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
+#include "earshot/data/readers.h"
+#include "earshot/data/splits.h"
 #include "earshot/eval/ensemble.h"
 #include "earshot/inference/bundle.h"
+#include "earshot/inference/predictor.h"
 #include "earshot/models/zoo.h"
+#include "earshot/training/torch_error.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -79,6 +91,16 @@ RecipeOptions TinyRecipe(const fs::path& root) {
   r.train.optimizer.lr = 0.01;
   r.train.checkpoint.monitor = "val_accuracy";
   return r;
+}
+
+// `f` throws an earshot::Error whose message holds every one of `words`.
+void ExpectError(const std::function<void()>& f, const std::vector<std::string>& words) {
+  try {
+    f();
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    for (const auto& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
+  }
 }
 
 std::vector<float> Weights(const std::string& bundle) {
@@ -193,6 +215,73 @@ TEST(Trainer, UnknownMonitorIsAnErrorBeforeTheFirstEpoch) {
   EXPECT_FALSE(FileExists(out + "/model/log.csv"));
 }
 
+// A run that cannot start (wrong root, a refused schedule, an unknown
+// monitor) writes nothing; a run that completed no epoch is replaced by the
+// corrected one, while one that trained is kept for --resume.
+TEST(Trainer, FailedStartLeavesNothingAndAnUntrainedRunIsReplaced) {
+  const fs::path root = MakeToneSet("trainer_failed_start");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  RecipeOptions wrong_root = r;
+  wrong_root.data.root = (root.parent_path() / "nowhere").string();
+  RecipeOptions cosine = r;
+  cosine.train.schedule.name = "cosine";
+  cosine.train.schedule.warmup_epochs = 1;  // no epoch left for the cosine
+  RecipeOptions monitor = r;
+  monitor.train.checkpoint.monitor = "val_acc";
+  for (const RecipeOptions* bad : {&wrong_root, &cosine, &monitor}) {
+    EXPECT_THROW(TrainRecipe(*bad, out, false), Error);
+    EXPECT_FALSE(fs::exists(out)) << "a failed start left " << out;
+  }
+  // What an earlier failure after the folder was made leaves: a recipe, the
+  // data summary, a model folder without a checkpoint.
+  fs::create_directories(out + "/model");
+  fs::create_directories(out + "/fold-3");
+  WriteFileAtomic(out + "/recipe.toml", ToToml(wrong_root));
+  WriteFileAtomic(out + "/data.json", "{}");
+  WriteFileAtomic(out + "/notes.txt", "the user's own file");
+  const TrainSummary s = TrainRecipe(r, out, false);
+  EXPECT_EQ(s.models[0].epochs_run, 1);
+  EXPECT_FALSE(fs::exists(out + "/fold-3")) << "the failed run's folders stay";
+  EXPECT_TRUE(fs::exists(out + "/notes.txt"));
+  EXPECT_NE(ReadFile(out + "/recipe.toml").find(root.string()), std::string::npos);
+  // Now it trained: a fresh run there is refused.
+  ExpectError([&] { TrainRecipe(r, out, false); }, {"holds a run already"});
+}
+
+// --resume continues the recorded model on the recorded data: a change to
+// either is refused naming the key and both values, and so is a new epoch
+// count under the cosine schedule, whose horizon it is. Thread counts may
+// change.
+TEST(Trainer, ResumeRefusesChangesToTheModelOrItsData) {
+  const fs::path root = MakeToneSet("trainer_resume_changes");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  r.train.schedule.name = "cosine";
+  TrainRecipe(r, out, false);
+  const std::string log = ReadFile(out + "/model/log.csv");
+  auto refused = [&](const std::string& setting, const std::vector<std::string>& words) {
+    SCOPED_TRACE(setting);
+    RecipeOptions changed = r;
+    ApplySetting(changed, setting);
+    ExpectError([&] { TrainRecipe(changed, out, true); }, words);
+    EXPECT_EQ(ReadFile(out + "/model/log.csv"), log);
+  };
+  refused("features.n_mels=64", {"features.n_mels was 20, now 64"});
+  refused("data.validation_fraction=0.5", {"data.validation_fraction was 0.25, now 0.5"});
+  refused("loader.clip.seconds=1", {"loader.clip.seconds was 0.5, now 1"});
+  refused("train.epochs=3", {"train.epochs was 1, now 3", "cosine"});
+  RecipeOptions threads = r;
+  threads.train.threads = 2;
+  threads.loader.threads = 1;
+  threads.store.on_bad_file = "fail";
+  EXPECT_NO_THROW(TrainRecipe(threads, out, true));
+}
+
 TEST(Trainer, SeedsOnTwoClassesAreAveragedOnTheTestClips) {
   const fs::path root = MakeToneSet("trainer_seeds");
   const std::string out = (root.parent_path() / "run").string();
@@ -248,7 +337,7 @@ TEST(TrainOptions, ZeroThreadsLeavesTheLoaderACore) {
   EXPECT_EQ(t.ComputeThreads(), 3);
   t.threads = -1;
   try {
-    t.Validate();
+    ValidateOptions(t, "train");
     FAIL() << "-1 threads accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--train.threads should be in [0, 256]"), std::string::npos)
@@ -296,6 +385,179 @@ TEST(TrainCommand, OnBadFileFailNamesTheFileAndTrainsNothing) {
   EXPECT_FALSE(FileExists(run + "/model/log.csv"));
 }
 
+// 33 training and 9 validation clips at batch 8: each split ends on a lone
+// clip. Three clips are float WAVs peaking at 1.05. The model has
+// batch norm after a dense layer, which cannot train on a batch of one.
+TEST(Trainer, LastBatchOfOneAndClipsAboveFullScaleTrainAndPredict) {
+  const fs::path root = MakeToneSet("trainer_last_batch");
+  const fs::path dir = root.parent_path();
+  std::vector<std::string> loud;
+  for (const char* file : {"00001384_nohash_0.wav", "00002384_nohash_0.wav", "00003384_nohash_0.wav"}) {
+    const std::string path = (root / "mid" / file).string();  // 900 Hz: 0x1000 * k + 0x384
+    std::vector<float> x = DecodeFile(path);
+    float peak = 0.f;
+    for (float v : x) peak = std::max(peak, std::fabs(v));
+    for (float& v : x) v *= 1.05f / peak;
+    WriteWav(path, x, 8000, true);
+    loud.push_back(path);
+  }
+  RecipeOptions r = TinyRecipe(root);
+  r.model.name = "seed003_mfcc_cnn";
+  r.train.epochs = 1;
+  r.data.split = "none";
+  Dataset ds = ReadDataset(r.data);
+  ASSERT_EQ(ds.clips.size(), 42u);
+  std::map<int, int> taken;
+  for (ClipRef& c : ds.clips) c.split = taken[c.label]++ < 3 ? Split::kValidation : Split::kTrain;
+  SaveSplit(ds, (dir / "split.csv").string());
+  r.data.split = "file";
+  r.data.split_file = (dir / "split.csv").string();
+  const std::string out = (dir / "run").string();
+  fs::remove_all(out);
+  const TrainSummary s = TrainRecipe(r, out, false);
+  ASSERT_EQ(s.models.size(), 1u);
+  EXPECT_EQ(s.models[0].epochs_run, 1);
+  // Every validation clip was scored, the lone last one included.
+  const eval::Predictions val =
+      eval::ReadPredictions(s.models[0].dir + "/predictions_validation.csv", {"high", "low", "mid"});
+  ASSERT_EQ(val.ids.size(), 9u);
+
+  // The data notes count the loud clips.
+  const nlohmann::json data = nlohmann::json::parse(ReadFile(out + "/data.json"));
+  EXPECT_EQ(data.at("above_full_scale").at("clips"), 3);
+  EXPECT_NEAR(data.at("above_full_scale").at("largest_peak").get<double>(), 1.05, 1e-4);
+  EXPECT_NE(data.at("notes").dump().find("3 of 42 clips peak above full scale"), std::string::npos)
+      << data.dump();
+
+  // Predicting a loud file sees its samples as decoded, not clipped.
+  Predictor p(s.models[0].best_bundle);
+  const std::vector<float> decoded = DecodeFile(loud[0]);
+  EXPECT_NEAR(*std::max_element(decoded.begin(), decoded.end()), 1.05f, 1e-5f);
+  EXPECT_EQ(p.PredictFile(loud[0]), p.PredictSamples(decoded));
+}
+
+// A LibTorch error reaching `main` prints one line, without LibTorch's
+// backtrace, naming what to change; --debug (or EARSHOT_DEBUG=1) adds it.
+TEST(TrainCommand, ALibTorchErrorPrintsOneLineNamingWhatToChange) {
+  const fs::path root = MakeToneSet("train_command_torch_error");
+  const fs::path dir = root.parent_path();
+  RecipeOptions r = TinyRecipe(root);
+  r.model.name = "seed003_mfcc_cnn";  // batch norm after a dense layer
+  r.loader.batch_size = 1;            // so every training batch holds one clip
+  r.train.epochs = 1;
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  auto train = [&](const std::string& prefix, const std::string& before, const std::string& after = "") {
+    const std::string run = (dir / "run").string();
+    fs::remove_all(run);
+    const testing::CommandResult r = testing::RunEarshot(
+        before + " train " + (dir / "tones.toml").string() + " --no-report --out " + run + after,
+        testing::Capture::kStderr, prefix);
+    EXPECT_NE(r.status, 0);
+    return r.output;
+  };
+  const std::string err = train("", "");
+  // The progress bar may have written lines before it; the error is one line.
+  const size_t at = err.find("error: ");
+  ASSERT_NE(at, std::string::npos) << err;
+  const std::string error = err.substr(at);
+  EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 1) << error;
+  EXPECT_NE(error.find("Expected more than 1 value per channel when training"), std::string::npos) << error;
+  EXPECT_NE(error.find("loader.batch_size"), std::string::npos) << error;
+  EXPECT_EQ(err.find("frame #"), std::string::npos) << err;
+  EXPECT_NE(train("", " --debug").find("frame #"), std::string::npos);
+  EXPECT_NE(train("", "", " --debug").find("frame #"), std::string::npos);
+  EXPECT_NE(train("EARSHOT_DEBUG=1", "").find("frame #"), std::string::npos);
+}
+
+TEST(TorchError, DescribedWithoutBacktraceAndWithAHint) {
+  auto bn = torch::nn::BatchNorm1d(4);
+  bn->train();
+  try {
+    bn->forward(torch::ones({1, 4}));
+    FAIL() << "batch norm trained on one example";
+  } catch (const std::exception& e) {
+    const std::optional<std::string> text = DescribeTorchError(e, false);
+    ASSERT_TRUE(text);
+    EXPECT_EQ(text->find('\n'), std::string::npos) << *text;
+    EXPECT_EQ(text->find("Expected more than 1 value per channel when training, got input size [1, 4]"), 0u)
+        << *text;
+    EXPECT_NE(text->find("set loader.batch_size above 1"), std::string::npos) << *text;
+    EXPECT_NE(DescribeTorchError(e, true)->find("frame #"), std::string::npos);
+  }
+  EXPECT_FALSE(DescribeTorchError(std::runtime_error("not LibTorch"), false));
+  EXPECT_FALSE(DescribeTorchError(Error(ErrorKind::kIo, "x"), false));
+}
+
+// What the binary prints; it should succeed.
+std::string RunOk(const std::string& args) {
+  const testing::CommandResult r = testing::RunEarshot(args);
+  EXPECT_EQ(r.status, 0) << args << "\n" << r.output;
+  return r.output;
+}
+
+TEST(TrainCommand, UnreadableFilesAreInNoSplitAndAFinishedRunHasNothingToTrain) {
+  const fs::path root = MakeToneSet("train_command_unreadable");
+  const fs::path dir = root.parent_path();
+  WriteFileAtomic((root / "low" / "ffffffff_nohash_0.wav").string(), "not audio");
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  const std::string run = (dir / "run").string();
+  fs::remove_all(run);
+  const std::string first = RunOk("train " + (dir / "tones.toml").string() + " --no-report --out " + run);
+  EXPECT_NE(first.find("training clips/s"), std::string::npos) << first;
+  // split.csv: the unreadable file is in no split; the 42 readable ones are.
+  const std::string split = ReadFile(run + "/model/split.csv");
+  EXPECT_NE(split.find("low/ffffffff_nohash_0.wav,none\n"), std::string::npos) << split;
+  const nlohmann::json data = nlohmann::json::parse(ReadFile(run + "/data.json"));
+  int64_t used = 0;
+  for (const char* s : {"train", "validation", "test"}) {
+    if (!data["counts"].contains(s)) continue;
+    for (const auto& [label, n] : data["counts"][s].items()) used += n.get<int64_t>();
+  }
+  EXPECT_EQ(used, 42);
+  EXPECT_EQ(data["counts"]["none"]["low"].get<int>(), 1) << data.dump();
+  // Resuming the finished run trains nothing and says so.
+  const std::string again = RunOk("train --resume " + run + " --no-report");
+  EXPECT_NE(again.find("nothing was left to train"), std::string::npos) << again;
+  EXPECT_EQ(again.find("clips/s"), std::string::npos) << again;
+}
+
+TEST(TrainCommand, InterruptSaysHowToResumeAndTheCheckpointResumes) {
+  const fs::path root = MakeToneSet("train_command_interrupt");
+  const fs::path dir = root.parent_path();
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 30;  // far more than the time to see the first checkpoint
+  WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
+  const std::string run = (dir / "run").string(), log = (dir / "out.txt").string();
+  fs::remove_all(run);
+  const std::string cmd = "exec " + std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
+                          " --no-report --out " + run + " > " + log + " 2>&1";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Interrupt once the first epoch's checkpoint is written.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (!FileExists(run + "/model/checkpoint") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const std::string out = ReadFile(log);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "training ended before the interrupt";
+  EXPECT_EQ(WEXITSTATUS(status), 130) << out;
+  EXPECT_NE(out.find("resume with: earshot train --resume " + run + "\n"), std::string::npos) << out;
+  // The checkpoint is whole: the run resumes and finishes its 30 epochs.
+  RunOk("train --resume " + run + " --no-report");
+  const std::string epochs = ReadFile(run + "/model/log.csv");
+  EXPECT_EQ(std::count(epochs.begin(), epochs.end(), '\n'), 31) << epochs;
+}
+
 TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
   const fs::path dir = testing::ScratchDir("bundle_bad");
   const std::string junk = (dir / "junk.bundle").string();
@@ -310,14 +572,20 @@ TEST(Bundle, BadFilesGiveErrorsNamingThePath) {
   }
 }
 
-TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
-  const fs::path dir = testing::ScratchDir("bundle_mismatch");
+// A DS-CNN on 20 mels of 1 s at 16 kHz, three labels.
+BundleInfo DsCnnInfo() {
   BundleInfo info;
   info.features.n_mels = 20;
   info.labels = {"a", "b", "c"};
   info.clip_samples = 16000;
   info.example_shape = {1, 20, 101};
   info.model.name = "ds_cnn";
+  return info;
+}
+
+TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
+  const fs::path dir = testing::ScratchDir("bundle_mismatch");
+  BundleInfo info = DsCnnInfo();
   auto wide = BuildModel(info.model, info.example_shape, 3);
   ModelOptions larger = info.model;
   larger.size = "m";
@@ -337,6 +605,98 @@ TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
   EXPECT_THROW(LoadBundle(path), Error);
 }
 
+// A byte flipped inside the weights changes the probabilities without a
+// word unless the bundle's checksum catches it; a bundle written before
+// checksums existed still loads.
+TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
+  const fs::path dir = testing::ScratchDir("bundle_checksum");
+  BundleInfo info = DsCnnInfo();
+  auto model = BuildModel(info.model, info.example_shape, 3);
+  // A value whose bytes are easy to find in the file.
+  const float marker = 1234.5678f;
+  {
+    torch::NoGradGuard no_grad;
+    model->parameters().front().view(-1)[0].fill_(marker);
+  }
+  const std::string path = (dir / "model.bundle").string();
+  SaveBundle(path, info, *model);
+  EXPECT_NO_THROW(LoadBundle(path));
+
+  std::string bytes = ReadFile(path);
+  const std::string pattern(reinterpret_cast<const char*>(&marker), sizeof(marker));
+  const size_t at = bytes.find(pattern);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x01);  // the marker's lowest bit
+  const std::string damaged = (dir / "damaged.bundle").string();
+  WriteFileAtomic(damaged, bytes);
+  ExpectError([&] { LoadBundle(damaged); }, {damaged + ": damaged bundle", "checksum"});
+
+  // The same bundle as earlier versions wrote it: no checksum record.
+  torch::serialize::InputArchive in;
+  in.load_from(path);
+  c10::IValue meta;
+  ASSERT_TRUE(in.try_read("earshot_meta", meta));
+  torch::serialize::OutputArchive old;
+  model->save(old);
+  old.write("earshot_meta", meta);
+  const std::string unchecked = (dir / "unchecked.bundle").string();
+  old.save_to(unchecked);
+  const Bundle b = LoadBundle(unchecked);
+  EXPECT_FLOAT_EQ(b.model->parameters().front().view(-1)[0].item<float>(), marker);
+}
+
+// A bundle carries what prediction needs (output activation, window hop,
+// data and loader options) itself; a bundle written before it did gets them
+// from its recorded recipe.
+TEST(Bundle, CarriesItsOutputAndLoaderOrReadsThemFromItsRecipe) {
+  const fs::path dir = testing::ScratchDir("bundle_output");
+  BundleInfo info = DsCnnInfo();
+  info.task = "multi_label";
+  info.output = "sigmoid";
+  info.loader.clip.hop_seconds = 0.25;
+  info.loader.seed = 7;
+  info.data.split = "kfold";
+  info.data.fold = 2;
+  auto model = BuildModel(info.model, info.example_shape, 3);
+  const std::string path = (dir / "model.bundle").string();
+  SaveBundle(path, info, *model);
+  const std::vector<float> tone(24000, 0.1f);
+  auto check = [&](const std::string& bundle) {
+    SCOPED_TRACE(bundle);
+    const Predictor p(bundle);
+    EXPECT_EQ(p.output(), "sigmoid");
+    EXPECT_EQ(p.hop_samples(), 4000);
+    EXPECT_EQ(p.info().loader.seed, 7);
+    EXPECT_EQ(p.info().data.fold, 2);
+    // One window of 1 s at a 0.25 s hop: a 1.5 s clip gives three.
+    int64_t windows = 0;
+    p.WindowProbabilities(tone.data(), static_cast<int64_t>(tone.size()), &windows);
+    EXPECT_EQ(windows, 3);
+  };
+  check(path);
+
+  // As earlier versions wrote it: the same settings only in the recipe.
+  RecipeOptions recipe;
+  recipe.train.loss.name = "bce";
+  recipe.loader.clip.hop_seconds = 0.25;
+  recipe.loader.seed = 7;
+  recipe.data.split = "kfold";
+  recipe.data.fold = 2;
+  torch::serialize::InputArchive in;
+  in.load_from(path);
+  c10::IValue meta_value;
+  ASSERT_TRUE(in.try_read("earshot_meta", meta_value));
+  nlohmann::json meta = nlohmann::json::parse(meta_value.toStringRef());
+  for (const char* key : {"output", "data", "store", "loader"}) meta.erase(key);
+  meta["recipe"] = ToToml(recipe);
+  torch::serialize::OutputArchive old;
+  model->save(old);
+  old.write("earshot_meta", c10::IValue(meta.dump()));
+  const std::string older = (dir / "older.bundle").string();
+  old.save_to(older);
+  check(older);
+}
+
 TEST(Recipe, EveryConfigLoadsAndValidates) {
   int count = 0;
   for (const auto& entry : fs::directory_iterator(fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs")) {
@@ -353,7 +713,7 @@ TEST(Recipe, BaseFilesOverridesAndCrossChecks) {
   const std::string configs = (fs::path(EARSHOT_FIXTURES) / ".." / ".." / "configs").string();
   const RecipeOptions demo = LoadRecipe(configs + "/seed003-mfcc-cnn-demo.toml", {"train.epochs=3"});
   EXPECT_EQ(demo.name, "seed003-mfcc-cnn-demo");
-  EXPECT_EQ(demo.data.root, "out/demo/tagging");   // from the demo file
+  EXPECT_EQ(demo.data.root, AbsolutePath("out/demo/tagging"));  // from the demo file, recorded absolute
   EXPECT_EQ(demo.features.n_mfcc, 40);             // from seed003-mfcc-cnn.toml
   EXPECT_EQ(demo.train.ensemble, "geometric");     // from seed003-conv1d.toml
   EXPECT_EQ(demo.train.epochs, 3);                 // from --set

@@ -129,13 +129,13 @@ TEST(MetricMonitorTest, CheckMonitorListsAvailableNames) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kInvalidOption);
     EXPECT_EQ(std::string(e.what()),
-              "monitor 'val_acc' is not a metric of this run; available: loss, accuracy, val_loss, val_accuracy");
+              "--monitor=val_acc is not a metric of this run; available: loss, accuracy, val_loss, val_accuracy");
   }
   try {
     CheckMonitor("val_acc", names, "checkpoint.monitor");
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("checkpoint.monitor 'val_acc' is not", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("--checkpoint.monitor=val_acc is not", 0), 0u) << e.what();
   }
 }
 
@@ -153,7 +153,7 @@ TEST(MetricMonitorTest, AutoModeFromName) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              "early_stopping.mode 'auto' cannot tell whether 'val_foo' should go up or down; set it to min or max");
+              "--early_stopping.mode=auto cannot tell whether 'val_foo' should go up or down; set it to min or max");
   }
   EXPECT_THROW(ResolveMode("val_loss", "minimum"), Error);
 }
@@ -184,10 +184,10 @@ TEST(MetricMonitorTest, StateBeforeAnyEpochResumes) {
 TEST(EarlyStoppingOptionsTest, ValidateNamesOptionAndValue) {
   auto o = Enabled("val_loss", -1, 0.0);
   try {
-    o.Validate();
+    ValidateOptions(o, "train.early_stopping");
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "--early_stopping.patience should be >= 0. Given: -1");
+    EXPECT_EQ(std::string(e.what()), "--train.early_stopping.patience should be >= 0. Given: -1");
   }
   o = Enabled("val_loss", 10, 0.0);
   o.mode = "up";

@@ -113,11 +113,11 @@ TEST(LossTest, ValidateNamesOptionAndValue) {
   LossOptions o;
   o.name = "mse";
   try {
-    o.Validate();
+    ValidateOptions(o, "train.loss");
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              "--loss.name should be one of cross_entropy | kl_div | bce. Given: 'mse'");
+              "--train.loss.name should be one of cross_entropy | kl_div | bce. Given: 'mse'");
   }
   o.name = "kl_div";
   o.label_smoothing = 0.1;

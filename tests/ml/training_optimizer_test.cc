@@ -223,7 +223,7 @@ TEST(OptimizerTest, ReadsFromToml) {
 TEST(OptimizerTest, ValidateNamesOptionAndValue) {
   auto expect_message = [](const OptimizerOptions& o, const std::string& message) {
     try {
-      o.Validate();
+      ValidateOptions(o, "train.optimizer");
       FAIL() << "no error for " << message;
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kInvalidOption);
@@ -232,17 +232,17 @@ TEST(OptimizerTest, ValidateNamesOptionAndValue) {
   };
   auto o = Named("adam", 0);
   o.momentum = 0.9;
-  expect_message(o, "--optimizer.momentum applies to sgd and rmsprop only. Given: 0.9 with optimizer.name = 'adam'");
+  expect_message(o, "--train.optimizer.momentum applies to sgd and rmsprop only. Given: 0.9 with --train.optimizer.name=adam");
   o = Named("sgd", 0);
   o.nesterov = true;
-  expect_message(o, "--optimizer.nesterov needs optimizer.name = 'sgd' and optimizer.momentum > 0. Given: name 'sgd', momentum 0");
+  expect_message(o, "--train.optimizer.nesterov needs --train.optimizer.name=sgd and --train.optimizer.momentum > 0. Given: name 'sgd', momentum 0");
   o = Named("sgd", -1);
-  expect_message(o, "--optimizer.lr should be >= 0. Given: -1");
+  expect_message(o, "--train.optimizer.lr should be >= 0. Given: -1");
   o = Named("adagrad", 0);
-  expect_message(o, "--optimizer.name should be one of sgd | adam | adamw | nadam | adadelta | rmsprop. Given: 'adagrad'");
+  expect_message(o, "--train.optimizer.name should be one of sgd | adam | adamw | nadam | adadelta | rmsprop. Given: 'adagrad'");
   o = Named("adam", 0);
   o.beta2 = 1.0;
-  expect_message(o, "--optimizer.beta2 should be in [0, 1). Given: 1");
+  expect_message(o, "--train.optimizer.beta2 should be in [0, 1). Given: 1");
 }
 
 }  // namespace

@@ -153,10 +153,10 @@ TEST(ScheduleTest, ValidateNamesOptionAndValue) {
   auto o = Plateau();
   o.factor = 1.5;
   try {
-    o.Validate();
+    ValidateOptions(o, "train.schedule");
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "--schedule.factor should be in (0, 1). Given: 1.5");
+    EXPECT_EQ(std::string(e.what()), "--train.schedule.factor should be in (0, 1). Given: 1.5");
   }
   o = Named("exponential");
   EXPECT_THROW(o.Validate(), Error);

@@ -17,19 +17,18 @@ namespace {
 
 constexpr int kRate = kFakeRunRate;
 
+}  // namespace
+
 void Write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
 }
 
-// A 4-second tone per clip, so that the page's audio has to be trimmed.
 std::vector<float> Tone(double hz) {
   std::vector<float> x(4 * kRate);
   for (size_t i = 0; i < x.size(); ++i) x[i] = 0.3f * std::sin(2 * M_PI * hz * i / kRate);
   return x;
 }
-
-}  // namespace
 
 void MakeFakeRun(const fs::path& run, const fs::path& data) {
   std::string manifest = "fname,label\n";

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace earshot::testing {
 
@@ -15,5 +17,11 @@ constexpr const char* kFakeRunOddClass = "a<b&c>";  // a class name that must be
 // (cat, dog and kFakeRunOddClass); d2, c2 and o1 are misclassified with
 // confidence 0.9, 0.6 and 0.7.
 void MakeFakeRun(const std::filesystem::path& run, const std::filesystem::path& data);
+
+// The pieces it is made of, for runs of other shapes: `text` into `path`
+// (folders made), and a 4-second tone at kFakeRunRate, long enough that the
+// page's audio has to be trimmed.
+void Write(const std::filesystem::path& path, const std::string& text);
+std::vector<float> Tone(double hz);
 
 }  // namespace earshot::testing

@@ -1,4 +1,5 @@
-// Sound files in, mono float32 samples in [-1, 1] out.
+// Sound files in, mono float32 samples out: in [-1, 1], or above it where a
+// float file's peak is (up to kMaxPeak, audio/levels.h).
 //
 //   earshot::AudioInfo info;
 //   std::vector<float> x = earshot::DecodeFile("yes/0a7c2a8d_nohash_0.wav", 16000, &info);
@@ -31,7 +32,8 @@ AudioInfo ProbeFile(const std::string& path);
 // Decodes to mono float32; if target_rate > 0 and differs from the file's
 // rate, resamples to it. Throws Error naming the file and the reason for a
 // missing file, a file that is not sound, a truncated or empty one, samples
-// that are NaN or infinite, or a header that cannot be true.
+// that are NaN or infinite or above kMaxPeak (CheckLevels), or a header that
+// cannot be true.
 std::vector<float> DecodeFile(const std::string& path, int target_rate = 0,
                               AudioInfo* info = nullptr);
 
@@ -44,5 +46,10 @@ std::vector<float> DecodeMemory(const void* data, size_t size, const std::string
 // `float_samples`), for demo data and tests.
 void WriteWav(const std::string& path, const std::vector<float>& samples, int sample_rate,
               bool float_samples = false);
+
+// The same as WriteWav, into memory (libsndfile's virtual I/O): the bytes of
+// a mono WAV file, 16-bit PCM (clipped to [-1, 1]) or 32-bit float. Throws
+// Error(kInvalidOption) for a sample rate out of range.
+std::string EncodeWav(const std::vector<float>& samples, int sample_rate, bool float_samples = false);
 
 }  // namespace earshot

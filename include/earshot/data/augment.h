@@ -20,10 +20,11 @@ namespace earshot {
 void AddNoiseSegment(float* x, int64_t n, const ClipStore& noise, float volume, SplitMix64& rng);
 
 // With probability `frequency`, adds noise at a volume uniform in
-// [0, max_volume], then clips to [-1, 1] (TF speech_commands). Returns the
-// volume used, 0 when the clip was left clean.
+// [0, max_volume], then clips to [-limit, limit] (TF speech_commands: 1; a
+// clip above full scale: its own peak). Returns the volume used, 0 when the
+// clip was left clean.
 float MixBackgroundNoise(float* x, int64_t n, const ClipStore& noise, double frequency,
-                         double max_volume, SplitMix64& rng);
+                         double max_volume, SplitMix64& rng, float limit = 1.0f);
 
 // Shifts by a whole number of samples uniform in [-max_shift, max_shift],
 // filling with zeros (positive: later). Returns the shift.

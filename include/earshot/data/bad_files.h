@@ -28,6 +28,10 @@ struct BadFileReport {
   std::string Summary() const;
 };
 
+// The file `name` could not be read: the error's message without its
+// leading "name: " (the decoder's messages start with the file name).
+BadFile BadFileOf(const std::string& name, const std::string& message);
+
 // Throws Error(kBadData) carrying the whole summary when on_bad_file = fail
 // and a file is bad, or when the bad share exceeds max_bad_fraction.
 void EnforceBadFilePolicy(const BadFileReport& report, const StoreOptions& options);

@@ -5,10 +5,19 @@
 //
 //   ClipStore store(16000);
 //   int64_t row = store.Append(samples.data(), samples.size());
-//   std::vector<float> x = store.Read(row);   // samples / 32768
+//   std::vector<float> x = store.Read(row);   // samples * Scale(row)
+//
+// A clip in [-1, 1] is stored with the scale 1/32768, as libsndfile reads
+// 16-bit PCM. A clip whose peak p is above 1 (resampling overshoot, float
+// files, mixtures) is stored with its own scale p/32767, so it reads back
+// within one step of its own int16 resolution instead of being clipped;
+// only such clips take a table entry, so ordinary clips cost what they did.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 namespace earshot {
@@ -22,18 +31,27 @@ class ClipStore {
   int64_t Length(int64_t row) const { return offsets_[row + 1] - offsets_[row]; }
   int64_t TotalSamples() const { return offsets_.back(); }
   int64_t Bytes() const;  // arena and offsets
+  // The int16 codes of a row; sample = code * Scale(row).
   const int16_t* Data(int64_t row) const { return arena_.data() + offsets_[row]; }
+  float Scale(int64_t row) const;
+  // The largest magnitude the row holds: 1 for ordinary rows, the peak for
+  // rows stored with their own scale. The loader clips augmented audio here.
+  float FullScale(int64_t row) const;
+  // Rows stored with their own scale (peak above 1), and the largest peak.
+  int64_t NumScaled() const { return static_cast<int64_t>(scales_.size()); }
+  float LargestPeak() const;
 
-  // Quantises float samples (clipped to [-1, 1)) and appends them as a new
-  // clip; returns its row.
+  // Quantises float samples (finite; see CheckLevels) and appends them as a
+  // new clip; returns its row.
   int64_t Append(const float* samples, int64_t n);
-  // Writes Length(row) floats: sample / 32768, as libsndfile reads 16-bit PCM.
+  // Writes Length(row) floats: code * Scale(row).
   void Read(int64_t row, float* out) const;
   std::vector<float> Read(int64_t row) const;
 
   // Bulk filling without reallocation: Reserve the lengths of all clips,
   // then each thread writes its own rows with Write. Rows that could not be
   // filled are then dropped with Compact, which keeps the order of the rest.
+  // Write may run on several threads at once, each on its own rows.
   void Reserve(const std::vector<int64_t>& lengths);
   void Write(int64_t row, const float* samples);
   // keep[row] false drops the row; returns the new row of each old row, -1
@@ -44,10 +62,15 @@ class ClipStore {
   int sample_rate_;
   std::vector<int16_t> arena_;
   std::vector<int64_t> offsets_;  // NumClips() + 1 values
+  std::map<int64_t, float> scales_;  // row -> peak, for rows whose peak is above 1
+  std::unique_ptr<std::mutex> scales_mutex_ = std::make_unique<std::mutex>();
+
+  void Quantize(int64_t row, const float* samples, int16_t* out, int64_t n);
 };
 
-// float in [-1, 1] -> int16 with the 32768 scale, rounding to nearest; the
-// round trip is exact for 16-bit sources and within 1/32768 otherwise.
+// float in [-1, 1] -> int16 with the 32768 scale, rounding to nearest and
+// clipping; the round trip is exact for 16-bit sources and within 1/32768
+// otherwise.
 int16_t QuantizeSample(float x);
 
 }  // namespace earshot

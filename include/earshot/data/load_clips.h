@@ -11,12 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "earshot/data/bad_files.h"
 #include "earshot/data/clip_store.h"
 #include "earshot/data/dataset.h"
 #include "earshot/data/store_options.h"
+#include "earshot/data/summary.h"
 
 namespace earshot {
 
@@ -28,11 +30,26 @@ struct LoadedClips {
   std::vector<int64_t> row;         // per Dataset::clips entry: store row, kSilence or kBad
   ClipStore noise;                  // Dataset::noise_files that could be read
   BadFileReport bad;                // clips and noise files that could not be read
+  std::vector<std::string> notes;   // for the run's data notes: clips above full scale
 };
 
 // Clips with a path are decoded from their file, clips with an array_row
-// are taken from Dataset::array, both resampled to `sample_rate`. Applies
-// EnforceBadFilePolicy before returning.
+// are taken from Dataset::array, both resampled to `sample_rate`. Both
+// follow CheckLevels: a NaN, infinite or absurd (> kMaxPeak) sample makes
+// the file or row bad; a peak above full scale is kept (ClipStore) and
+// counted in `notes`. Applies EnforceBadFilePolicy before returning.
 LoadedClips LoadClips(const Dataset& dataset, int sample_rate, const StoreOptions& options);
+
+// Decodes every clip at its own rate on `threads` threads and measures its
+// peak and clipping (MeasureLevels), for `inspect`. `levels` is nullopt for
+// silence and for clips that cannot be decoded, `reason` says why for those
+// (CheckLevels' rule included; the file or row is not repeated).
+// SummarizeLevels (summary.h) counts them per class.
+std::vector<MeasuredClip> MeasureClipLevels(const Dataset& dataset, int threads);
+
+// Takes the clips that could not be read out of every split (split none,
+// fold -1) with a note saying how many, so that counts, split files and
+// folds name only clips that train, validate or test.
+void LeaveOutUnreadable(Dataset& dataset, const LoadedClips& loaded);
 
 }  // namespace earshot

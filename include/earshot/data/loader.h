@@ -1,6 +1,7 @@
 // Batches for the trainer, assembled ahead of it by worker threads from the
 // clip store:
-//   store row -> speed -> length policy -> shift -> gain -> noise -> clip to [-1, 1]
+//   store row -> speed -> length policy -> shift -> gain -> noise -> clip to
+//   [-1, 1] (or to the clip's own peak when it is above full scale)
 //   -> FrontEnd::Compute -> normalisation -> SpecAugment -> batch -> mixup
 //
 //   BatchLoader train(ds, loaded, train_indices, frontend, options, BatchLoader::Mode::kTrain);
@@ -32,7 +33,8 @@ namespace earshot {
 
 struct Batch {
   int64_t index = 0;             // batch number within the epoch
-  int64_t size = 0;              // examples; the last batch may be short
+  int64_t size = 0;              // examples; the last batch may be short, or in
+                                 // training one longer (see LoaderOptions::drop_last)
   std::vector<int64_t> shape;    // one example's feature shape (FrontEnd::OutputShape)
   std::vector<float> features;   // size x prod(shape), row-major
   std::vector<float> targets;    // size x classes: one-hot, the soft distribution, or mixed by mixup
@@ -81,6 +83,13 @@ class BatchLoader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Dataset clip `clip`, a silence clip (LoadedClips::kSilence), as an
+// evaluation-mode loader with `options` makes it: background noise from
+// `noise` at a random volume drawn from (options.seed, clip), or zeros when
+// there is no noise; options.clip's length at the noise store's rate. `eval`
+// and the trainer's validation and test loaders hear the same silence.
+std::vector<float> SilenceClip(const LoaderOptions& options, const ClipStore& noise, int64_t clip);
 
 // One pass over an evaluation-mode loader that does not normalise yet (the
 // training clips, no augmentation): mode global | per_position.

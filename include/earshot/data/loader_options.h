@@ -18,7 +18,9 @@ struct LoaderOptions : Options {
   int prefetch = 4;             // batches assembled ahead of the trainer (bounded queue)
   int seed = 0;                 // epoch order and every random draw derive from it
   bool shuffle = true;          // training: a new order each epoch
-  bool drop_last = false;       // training: leave out a final partial batch
+  bool drop_last = false;       // training: leave out a final partial batch; when false
+                                // every clip is used every epoch, and a lone last
+                                // example joins the batch before it (never a batch of one)
   double silence_volume = 1.0;  // silence clips: noise at volume U(0, this), as TF speech_commands
   ClipOptions clip;             // length and pad/crop policy
   AugmentOptions augment;       // training-time augmentation

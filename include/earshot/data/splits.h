@@ -26,8 +26,9 @@ void AssignHashSplit(Dataset& ds, double validation_percentage, double testing_p
 // Speech Commands' validation_list.txt and testing_list.txt under `root`
 // (paths relative to root, as clip ids); the other clips train. A missing
 // list holds nothing; an entry naming no clip is an error unless its class
-// folder is absent (a subset of the words was copied).
-void AssignListSplit(Dataset& ds, const std::string& root);
+// folder is absent (a subset of the words was copied). Returns the lists
+// that are there but name no clip of the data set (an empty file, say).
+std::vector<std::string> AssignListSplit(Dataset& ds, const std::string& root);
 
 // Per class (label; argmax of a soft label; one group for unlabeled clips):
 // shuffle with the seed, round(n * test_fraction) test, round(n *

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "earshot/audio/levels.h"
 #include "earshot/data/dataset.h"
 
 namespace earshot {
@@ -30,6 +32,31 @@ struct LabelSummary {
 };
 
 LabelSummary Summarize(const Dataset& ds);
+
+// Peaks and clipping of decoded clips, per class and in all: what `inspect`
+// shows so that a clipped data set is seen before training on it.
+struct LevelCounts {
+  int64_t clips = 0;             // clips measured
+  int64_t at_full_scale = 0;     // peak >= kFullScale (16-bit full scale or more)
+  int64_t above_full_scale = 0;  // peak > 1: kept with their own scale by the clip store
+  int64_t clipped = 0;           // clips with at least one clipped run (MeasureLevels)
+  float largest_peak = 0.f;
+  void Add(const ClipLevels& l);
+};
+
+// One clip's measurement (MeasureClipLevels, load_clips.h).
+struct MeasuredClip {
+  std::optional<ClipLevels> levels;  // nullopt: silence, or not decodable
+  std::string reason;                // why it could not be decoded
+};
+
+struct LevelSummary {
+  std::vector<LevelCounts> classes;  // indexed like Dataset::classes (MainClass)
+  LevelCounts all;                   // every clip measured, labelled or not
+};
+
+// One measurement per Dataset::clips entry; clips without levels are left out.
+LevelSummary SummarizeLevels(const Dataset& ds, const std::vector<MeasuredClip>& measured);
 
 // The class with the largest share of a soft label (first on ties), or the
 // hard label.

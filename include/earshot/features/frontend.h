@@ -38,6 +38,7 @@ class FrontEnd {
                     int threads = 1) const;
 
  private:
+  void Build();  // the constructor's work; option errors renamed by the caller
   struct Impl;
   FrontEndOptions options_;
   std::unique_ptr<Impl> impl_;

@@ -18,7 +18,7 @@ struct FrontEndOptions : Options {
   std::string feature = "mel";   // waveform | spectrogram | mel | mfcc
   // STFT, as torch.stft.
   int n_fft = 512;               // FFT size; any size >= win_length
-  int win_length = 480;          // window length in samples (30 ms at 16 kHz)
+  int win_length = 0;            // window length in samples; 0 = n_fft (torchaudio, librosa)
   int hop_length = 160;          // frame step in samples (10 ms at 16 kHz)
   std::string window = "hann";   // hann | hamming | rect
   bool periodic = true;          // periodic window (torch, scipy fftbins) or symmetric
@@ -41,13 +41,13 @@ struct FrontEndOptions : Options {
   int n_mfcc = 40;               // MFCC coefficients (DCT-II, orthonormal, of the scaled mels)
   // Several resolutions stacked as channels (seed 002); empty = one channel.
   std::vector<int> multi_n_fft;       // e.g. 256, 512, 1024, 2048
-  std::vector<int> multi_win_length;  // e.g. 200, 400, 800, 1600
+  std::vector<int> multi_win_length;  // e.g. 200, 400, 800, 1600 (0 = that n_fft)
   std::string waveform_norm = "none"; // none | minmax ([-0.5, 0.5], seed 003) | peak ([-1, 1]); for feature = waveform
 
   void Visit(OptionVisitor& v) override;
   void Validate() const override;
 
-  // The (n_fft, win_length) of each channel.
+  // The (n_fft, win_length) of each channel, a win_length of 0 read as n_fft.
   std::vector<std::pair<int, int>> Resolutions() const;
   double MaxFrequency() const { return f_max > 0 ? f_max : sample_rate / 2.0; }
 };

@@ -7,12 +7,13 @@
 //   std::cout << r.ToJson();
 //   WriteEvalOutputs(r, "runs/kws/eval");     // metrics.json, predictions.csv, PNGs
 //
-// The data are read with the data options of the bundle's recipe (so the
+// The data are read with the bundle's data options (its recipe's, so the
 // split is the one trained with), their root replaced by the given folder,
 // then `settings` applied. The data's labels are mapped onto the bundle's by
 // name: a data label the bundle lacks is an error naming it. Each clip is
 // predicted whole (long clips windowed, docs/predict.md); silence clips of
-// the Speech Commands layout are predicted on zeros.
+// the Speech Commands layout are made as the trainer's evaluation loaders
+// make them (SilenceClip), so a run's own split gives its metrics.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "earshot/data/bad_files.h"
 #include "earshot/eval/ensemble.h"
 #include "earshot/eval/metrics.h"
 #include "earshot/inference/predictor.h"
@@ -31,6 +33,7 @@ struct BundleEvalOptions {
   std::string split = "test";         // test | validation | train | all
   std::vector<int> top_k{1, 3, 5};    // top-k accuracies reported (single-label)
   std::string combine = "mean";       // mean | geometric: several bundles' probabilities
+  std::string on_bad_file = "skip";   // skip (leave out and list unreadable files) | fail
   PredictorOptions predictor;
 };
 
@@ -45,9 +48,11 @@ struct BundleEval {
   std::vector<int> labels;             // per row: bundle label index, -1 when soft-labelled
   std::vector<float> targets;          // per row: the target distribution (soft), else empty
   int64_t bad_files = 0;               // clips of the split that could not be read
+  BadFileReport skipped;               // the files left out (clips and noise files), and why
   std::map<std::string, int64_t> counts;  // evaluated clips per label
 
-  // The report's JSON object plus bundles, data, split, clips, bad_files, counts.
+  // The report's JSON object plus bundles, data, split, clips, bad_files,
+  // skipped ([{"path", "reason"}]) and counts.
   std::string ToJson() const;
 };
 

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "earshot/eval/ensemble.h"
 
@@ -18,9 +20,11 @@ namespace earshot {
 
 // The k best labels per row: "csv" gives a header
 // `id,label_1,probability_1,...,label_k,probability_k`; "json" an array of
-// {"id", "top": [{"label", "probability"}...]}. k is capped at the class
-// count; k < 1 is an error.
-std::string FormatTopK(const eval::Predictions& predictions, int k, const std::string& format);
+// {"id", "top": [{"label", "probability"}...]}, then for each file in
+// `skipped` (id, why it could not be read) {"id", "top": [], "skipped"}.
+// k is capped at the class count; k < 1 is an error.
+std::string FormatTopK(const eval::Predictions& predictions, int k, const std::string& format,
+                       const std::vector<std::pair<std::string, std::string>>& skipped = {});
 
 // Freesound 2018 (seed 003): header `fname,label`, then per row the id and
 // the 3 best labels separated by spaces.

@@ -40,6 +40,11 @@ std::shared_ptr<Classifier> BuildModel(const ModelOptions& options,
                                        const std::vector<int64_t>& example_shape,
                                        int num_classes);
 
+// What a model's logits mean: `output` "softmax" (one distribution per
+// row) or "sigmoid" (an independent probability per class, multi-label).
+// Another name is an error naming it.
+torch::Tensor Probabilities(const std::string& output, const torch::Tensor& logits);
+
 // Trainable parameters (BatchNorm running statistics are buffers, not
 // counted), the number Keras reports as "trainable params".
 int64_t CountParameters(const torch::nn::Module& module);

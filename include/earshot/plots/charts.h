@@ -38,7 +38,8 @@ void Histogram(const std::string& png, const std::string& title, const std::stri
                const std::vector<Series>& values, int bins);
 
 // Lines over x (training curves: loss and accuracy per epoch); each line has
-// one value per x, NaN for a gap. 800 x 500 pixels.
+// one value per x, NaN for a gap. 800 x 500 pixels; the axes are
+// LineChartXRange and LineChartYRange.
 void LineChart(const std::string& png, const std::string& title, const std::string& x_label,
                const std::string& y_label, const std::vector<double>& x,
                const std::vector<Series>& lines);
@@ -54,9 +55,26 @@ void HeatMap(const std::string& png, const std::string& title, const std::string
              const std::vector<std::string>& col_names, const std::vector<double>& values,
              bool annotate);
 
-// A waveform over time in seconds, and a zoom on its first `zoom_samples`
-// samples below it (0 = no zoom). 1000 pixels wide; 330 high, 640 with the
-// zoom.
+// The axis ranges of a line chart. x: the values' span; a single x sits in
+// the middle of [x - 1, x + 1]. y: the finite values' span padded by 6 %
+// (0.5 either side when they are all equal), never below 0 when no value
+// is negative and never above 1 when every value lies in [0, 1]
+// (accuracies, shares).
+struct AxisRange {
+  double lo = 0.0;
+  double hi = 1.0;
+};
+AxisRange LineChartXRange(const std::vector<double>& x);
+AxisRange LineChartYRange(const std::vector<Series>& lines);
+
+// Where a waveform's zoom of `zoom` samples starts: the window with the most
+// energy (sum of squares), centred on the loudest stretch when several
+// windows hold it all; 0 when the signal is silent or no longer than `zoom`.
+size_t LoudestWindowStart(const std::vector<float>& samples, size_t zoom);
+
+// A waveform over time in seconds, and below it a zoom on `zoom_samples`
+// samples at LoudestWindowStart (0 = no zoom). 1000 pixels wide; 330 high,
+// 640 with the zoom.
 void Waveform(const std::string& png, const std::string& title, const std::vector<float>& samples,
               int sample_rate, int zoom_samples);
 
@@ -65,5 +83,10 @@ void Waveform(const std::string& png, const std::string& title, const std::vecto
 // row-major [rows][cols]; a colour scale sits on the right. 900 x 460 pixels.
 void FeatureImage(const std::string& png, const std::string& title, const std::string& y_label,
                   const std::vector<float>& values, int rows, int cols, double hop_seconds);
+
+// Each row of a row-major [rows][cols] matrix scaled to zero mean and unit
+// variance (a constant row becomes zeros): an MFCC image for display, where
+// c0's scale would otherwise hide every other coefficient.
+std::vector<float> StandardizeRows(const std::vector<float>& values, int rows, int cols);
 
 }  // namespace earshot::plots

@@ -18,9 +18,10 @@ std::string EscapeHtml(const std::string& text);
 // "data:<mime>;base64,<bytes in base64>".
 std::string DataUri(const std::string& mime, const std::string& bytes);
 
-// A mono 16-bit PCM WAV file (44-byte RIFF header + samples) held in
-// memory. Samples are clipped to [-1, 1]. Throws Error(kInvalidOption) for a
-// sample rate <= 0.
+// A mono WAV file held in memory, written by libsndfile (EncodeWav): 16-bit
+// PCM, or 32-bit float when a sample is above full scale so that the clip
+// plays as the model heard it. Throws Error(kInvalidOption) for a sample
+// rate <= 0.
 std::string WavBytes(const std::vector<float>& samples, int sample_rate);
 
 }  // namespace earshot::report

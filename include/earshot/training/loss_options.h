@@ -24,6 +24,9 @@ struct LossOptions : Options {
 
   void Visit(OptionVisitor& v) override;
   void Validate() const override;
+  // How the model's outputs are read under this loss (Probabilities in
+  // models/zoo.h): "sigmoid" for bce, else "softmax".
+  std::string Output() const { return name == "bce" ? "sigmoid" : "softmax"; }
 };
 
 }  // namespace earshot

@@ -13,5 +13,8 @@ void WriteFileAtomic(const std::string& path, const std::string& bytes);
 // Creates the directory and its parents; an existing directory is fine.
 void MakeDirs(const std::string& path);
 bool FileExists(const std::string& path);
+// `path` made absolute against the working directory and normalised
+// ("a/../b" -> "b"); an empty path stays empty.
+std::string AbsolutePath(const std::string& path);
 
 }  // namespace earshot

@@ -1,21 +1,36 @@
 // Checks for Options::Validate. Messages follow one form, naming the option
-// as it is set on the command line, the limit and the value given:
-//   --optimizer.beta2 should be in [0, 1). Given: 1
+// by its key in the struct being validated, the limit and the value given:
+//   --beta2 should be in [0, 1). Given: 1
+// ValidateGroup (options.h) renames it by the key --set accepts from the
+// root, "--train.optimizer.beta2".
 #pragma once
 
+#include <charconv>
 #include <initializer_list>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "earshot/util/error.h"
 
 namespace earshot::option_checks {
 
+// The shortest text that reads back as the same double: 0.2, 1048576, 1e-05.
+inline std::string ShortestDouble(double value) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), value);
+  return std::string(buf, r.ptr);
+}
+
 template <typename T>
 std::string Str(const T& value) {
-  std::ostringstream os;
-  os << value;
-  return os.str();
+  if constexpr (std::is_floating_point_v<T>) {
+    return ShortestDouble(static_cast<double>(value));
+  } else {
+    std::ostringstream os;
+    os << value;
+    return os.str();
+  }
 }
 
 inline void OneOf(const std::string& name, const std::string& value,
