@@ -190,7 +190,7 @@ std::vector<MeasuredClip> MeasureClipLevels(const Dataset& dataset, int threads)
                                                      : ArrayRow(dataset, ref.array_row, dataset.array_rate);
       m.levels = MeasureLevels(x.data(), static_cast<int64_t>(x.size()));
     } catch (const Error& e) {
-      m.reason = ReasonOf(e, ref.path);
+      m.reason = BadFileOf(ref.path, e.what()).reason;
     }
   });
   return out;
