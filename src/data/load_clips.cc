@@ -21,13 +21,6 @@ struct Item {
   std::string reason;       // why it could not be read; empty when it could
 };
 
-// The decoder's messages start with the file name; the report keeps it apart.
-std::string ReasonOf(const Error& e, const std::string& name) {
-  std::string m = e.what();
-  const std::string prefix = name + ": ";
-  return m.compare(0, prefix.size(), prefix) == 0 ? m.substr(prefix.size()) : m;
-}
-
 // The length Resample gives for n samples.
 int64_t ResampledLength(int64_t n, int from_rate, int to_rate) {
   if (from_rate == to_rate) return n;

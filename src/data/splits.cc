@@ -11,7 +11,7 @@
 
 #include "earshot/data/csv.h"
 #include "earshot/data/summary.h"
-#include "earshot/util/digest.h"
+#include "earshot/util/sha1.h"
 #include "earshot/util/error.h"
 #include "shuffle.h"
 

@@ -8,7 +8,7 @@
 
 #include "earshot/features/frontend.h"
 #include "earshot/models/zoo.h"
-#include "earshot/util/digest.h"
+#include "earshot/inference/sha256.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/toml_table.h"
@@ -32,7 +32,7 @@ std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); 
 // SHA-256 of the metadata and of every parameter and buffer (name, type,
 // shape, bytes), so that a damaged byte anywhere in them is noticed.
 std::string Checksum(const std::string& meta, Classifier& model) {
-  Digest d(Digest::Kind::kSha256);
+  Sha256 d;
   d.Update(meta);
   auto add = [&](const std::string& name, const torch::Tensor& value) {
     const torch::Tensor t = value.detach().cpu().contiguous();

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "earshot/util/digest.h"
+#include "earshot/util/sha1.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/parallel.h"
@@ -110,16 +110,18 @@ TEST(Files, ErrorsNameThePath) {
 namespace earshot {
 namespace {
 
-TEST(Digest, Sha256AndSha1OfKnownTexts) {
-  Digest whole(Digest::Kind::kSha256);
-  whole.Update("abc");
-  EXPECT_EQ(whole.Hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  Digest parts(Digest::Kind::kSha256);  // fed in parts, the same digest
-  parts.Update("a");
-  parts.Update("bc", 2);
-  EXPECT_EQ(parts.Hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+// FIPS 180 test vectors and the padding edges (55, 56 and 64 bytes: the
+// length field fits the last block, needs another, or starts a new one);
+// the expected digests are Python's hashlib.sha1.
+TEST(Sha1, MatchesTheStandardDigests) {
+  EXPECT_EQ(Sha1Hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
   EXPECT_EQ(Sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
-  EXPECT_THROW(parts.Hex(), Error);
+  EXPECT_EQ(Sha1Hex(std::string(55, 'a')), "c1c8bbdc22796e28c0e15163d20899b65621d65a");
+  EXPECT_EQ(Sha1Hex(std::string(56, 'a')), "c2db330f6083854c99d4b5bfb6e8f29f201be699");
+  EXPECT_EQ(Sha1Hex(std::string(64, 'a')), "0098ba824b5c16427bd7a1122a5a442a25ec644d");
+  EXPECT_EQ(Sha1Hex(std::string(119, 'a')), "ee971065aaa017e0632a8ca6c77bb3bf8b1dfc56");
+  EXPECT_EQ(Sha1Hex(std::string(1000000, 'a')), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  EXPECT_EQ(Sha1Hex("bed/0a7c2a8d"), "ffb5dd7c3698a1ae5e891c26d4f16f799f4c1d39");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "earshot/util/digest.h"
+#include "earshot/inference/sha256.h"
 
 #include <openssl/evp.h>
 
@@ -6,7 +6,7 @@
 
 namespace earshot {
 
-struct Digest::Impl {
+struct Sha256::Impl {
   EVP_MD_CTX* ctx = nullptr;
   bool done = false;
 };
@@ -19,22 +19,21 @@ namespace {
 
 }  // namespace
 
-Digest::Digest(Kind kind) : impl_(std::make_unique<Impl>()) {
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
   impl_->ctx = EVP_MD_CTX_new();
   if (impl_->ctx == nullptr) Fail("EVP_MD_CTX_new");
-  const EVP_MD* md = kind == Kind::kSha1 ? EVP_sha1() : EVP_sha256();
-  if (EVP_DigestInit_ex(impl_->ctx, md, nullptr) != 1) Fail("EVP_DigestInit_ex");
+  if (EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1) Fail("EVP_DigestInit_ex");
 }
 
-Digest::~Digest() { EVP_MD_CTX_free(impl_->ctx); }
+Sha256::~Sha256() { EVP_MD_CTX_free(impl_->ctx); }
 
-void Digest::Update(const void* data, size_t size) {
-  if (impl_->done) throw Error(ErrorKind::kInternal, "Digest::Update after Hex()");
+void Sha256::Update(const void* data, size_t size) {
+  if (impl_->done) throw Error(ErrorKind::kInternal, "Sha256::Update after Hex()");
   if (size > 0 && EVP_DigestUpdate(impl_->ctx, data, size) != 1) Fail("EVP_DigestUpdate");
 }
 
-std::string Digest::Hex() {
-  if (impl_->done) throw Error(ErrorKind::kInternal, "Digest::Hex called twice");
+std::string Sha256::Hex() {
+  if (impl_->done) throw Error(ErrorKind::kInternal, "Sha256::Hex called twice");
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (EVP_DigestFinal_ex(impl_->ctx, digest, &size) != 1) Fail("EVP_DigestFinal_ex");
@@ -48,10 +47,5 @@ std::string Digest::Hex() {
   return hex;
 }
 
-std::string Sha1Hex(const std::string& text) {
-  Digest d(Digest::Kind::kSha1);
-  d.Update(text);
-  return d.Hex();
-}
 
 }  // namespace earshot
