@@ -28,7 +28,6 @@
 #include "earshot/training/metric_monitor.h"
 #include "earshot/training/optimizer.h"
 #include "earshot/training/schedule.h"
-#include "earshot/training/training_observer.h"
 #include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
