@@ -31,7 +31,6 @@
 #include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
-#include "earshot/util/progress.h"
 
 namespace earshot {
 namespace {
@@ -168,7 +167,7 @@ void SendLines(const std::string& text, TrainingObserver& observer) {
 }
 
 // Everything one model's training needs, and its steps: BuildLoaders,
-// BuildModel, Resume, then per epoch TrainEpoch, Validate, Judge and
+// BuildModelAndOptimizer, Resume, then per epoch TrainEpoch, Validate, Judge and
 // Checkpoint, and at the end Summarise and Export.
 class ModelTrainer {
  public:
@@ -605,7 +604,6 @@ void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
                 "changing it, or start a new run with another --out");
   }
 }
-
 
 // Before anything is read or written: the run folder may take this run.
 void CheckRun(const RecipeOptions& recipe, const std::string& out_dir, bool resume) {
