@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <iostream>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -31,7 +30,6 @@
 #include "earshot/training/schedule.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
-#include "earshot/util/progress.h"
 
 namespace earshot {
 namespace {
@@ -146,40 +144,47 @@ eval::Predictions ToPredictions(const ModelOutputs& o, const Dataset& ds, const 
   return p;
 }
 
-std::string FormatMetrics(const std::map<std::string, double>& m) {
-  std::ostringstream os;
-  os.precision(4);
-  for (const char* k : {"loss", "accuracy", "val_loss", "val_accuracy", "val_kl", "val_map3"}) {
-    auto it = m.find(k);
-    if (it != m.end()) os << k << " " << it->second << "  ";
-  }
-  return os.str();
-}
-
 // OpenMP's idle threads spin between parallel regions. With as many compute
 // threads as cores, the loader's worker preempts them and each region waits
 // for the one that was preempted: training runs several times slower
 // (docs/benchmarks.md, "Threads"). libgomp reads OMP_WAIT_POLICY when it
 // loads, so all the trainer can do is say so.
-void WarnIfComputeThreadsFillTheCores(int threads) {
+void WarnIfComputeThreadsFillTheCores(int threads, TrainingObserver& observer) {
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (threads < 2 || threads < cores || std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-  std::cerr << "warning: train.threads = " << threads << " leaves none of the " << cores
-            << " cores to the data loader; waiting OpenMP threads spin and can slow training"
-            << " several times over. Set OMP_WAIT_POLICY=PASSIVE in the environment, or lower"
-            << " train.threads.\n";
+  observer.OnMessage("warning: train.threads = " + std::to_string(threads) + " leaves none of the " +
+                     std::to_string(cores) +
+                     " cores to the data loader; waiting OpenMP threads spin and can slow training"
+                     " several times over. Set OMP_WAIT_POLICY=PASSIVE in the environment, or lower"
+                     " train.threads.");
 }
 
-// Everything one model's training needs, and its loop.
+// Each line of `text` as a message.
+void SendLines(const std::string& text, TrainingObserver& observer) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) observer.OnMessage(line);
+}
+
+// Everything one model's training needs, and its steps: BuildLoaders,
+// BuildModelAndOptimizer, Resume, then per epoch TrainEpoch, Validate, Judge and
+// Checkpoint, and at the end Summarise and Export.
 class ModelTrainer {
  public:
   ModelTrainer(const RecipeOptions& r, const Dataset& ds, const LoadedClips& loaded,
-               const FrontEnd& fe, const Job& job, std::string dir)
-      : r_(r), ds_(ds), loaded_(loaded), fe_(fe), job_(job), dir_(std::move(dir)) {}
+               const FrontEnd& fe, const Job& job, std::string dir, TrainingObserver& observer)
+      : r_(r), ds_(ds), loaded_(loaded), fe_(fe), job_(job), dir_(std::move(dir)), observer_(observer) {}
 
   ModelRunSummary Run(bool resume, double& train_seconds, int64_t& train_examples);
 
  private:
+  void BuildLoaders();
+  void BuildModelAndOptimizer();
+  ModelStart Resume(bool resume, bool& stopped);
+  EpochReport TrainEpoch(int epoch);
+  void Validate(EpochReport& e);
+  void Judge(EpochReport& e);
+  void Checkpoint(const EpochReport& e);
+  ModelRunSummary Summarise();
   void SaveCheckpoint(int epoch, bool stopped);
   bool LoadCheckpoint(int& epoch, bool& stopped);
   BundleInfo Info(int epoch, const std::map<std::string, double>& metrics) const;
@@ -193,7 +198,10 @@ class ModelTrainer {
   const FrontEnd& fe_;
   Job job_;
   std::string dir_;
+  TrainingObserver& observer_;
   int seed_ = 0;
+  int classes_ = 0;
+  std::unique_ptr<BatchLoader> train_, val_, test_;
   FeatureNorm norm_;
   std::vector<int64_t> example_shape_;
   std::shared_ptr<Classifier> model_;
@@ -308,13 +316,9 @@ void ModelTrainer::Export(const std::unique_ptr<BatchLoader>& loader, const std:
   (split == "test" ? summary.test_metrics_json : summary.validation_metrics_json) = metrics;
 }
 
-ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& train_examples) {
-  MakeDirs(dir_);
-  SaveSplit(ds_, dir_ + "/split.csv");
-  const auto train_idx = ClipsOf(ds_, Split::kTrain);
-  const auto val_idx = ClipsOf(ds_, Split::kValidation);
-  const auto test_idx = ClipsOf(ds_, Split::kTest);
-
+// The training, validation and test loaders, and the feature normalisation
+// fitted on the training clips.
+void ModelTrainer::BuildLoaders() {
   // The loader's workers take the cores LibTorch's threads leave free, and
   // at least one: OpenMP's spinning threads slow down badly when another
   // busy thread shares their core.
@@ -323,102 +327,137 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   lo.threads = std::max(1, std::min(lo.threads, cores - r_.train.ComputeThreads()));
 
-  BatchLoader train(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kTrain);
-  std::unique_ptr<BatchLoader> val, test;
+  const auto train_idx = ClipsOf(ds_, Split::kTrain);
+  const auto val_idx = ClipsOf(ds_, Split::kValidation);
+  const auto test_idx = ClipsOf(ds_, Split::kTest);
+  train_ = std::make_unique<BatchLoader>(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kTrain);
   if (!val_idx.empty()) {
-    val = std::make_unique<BatchLoader>(ds_, loaded_, val_idx, fe_, lo, BatchLoader::Mode::kEval);
+    val_ = std::make_unique<BatchLoader>(ds_, loaded_, val_idx, fe_, lo, BatchLoader::Mode::kEval);
   }
   if (!test_idx.empty()) {
-    test = std::make_unique<BatchLoader>(ds_, loaded_, test_idx, fe_, lo, BatchLoader::Mode::kEval);
+    test_ = std::make_unique<BatchLoader>(ds_, loaded_, test_idx, fe_, lo, BatchLoader::Mode::kEval);
   }
   if (r_.train.normalize != "none") {
     BatchLoader fit(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kEval);
     norm_ = FitFeatureNorm(fit, r_.train.normalize);
-    train.SetNorm(norm_);
-    if (val) val->SetNorm(norm_);
-    if (test) test->SetNorm(norm_);
+    train_->SetNorm(norm_);
+    if (val_) val_->SetNorm(norm_);
+    if (test_) test_->SetNorm(norm_);
   }
-  example_shape_ = train.ExampleShape();
+  example_shape_ = train_->ExampleShape();
+}
 
-  seed_ = own.train.seed;
+// The model, from the model's seed, its optimiser and what watches its epochs.
+void ModelTrainer::BuildModelAndOptimizer() {
+  seed_ = ModelRecipe().train.seed;
   torch::manual_seed(static_cast<uint64_t>(seed_));
-  const int classes = static_cast<int>(ds_.classes.size());
-  model_ = BuildModel(r_.model, example_shape_, classes);
+  classes_ = static_cast<int>(ds_.classes.size());
+  model_ = BuildModel(r_.model, example_shape_, classes_);
   optimizer_ = MakeOptimizer(r_.train.optimizer, model_->parameters());
   schedule_ = std::make_unique<LrSchedule>(r_.train.schedule, r_.train.optimizer.LearningRate(),
                                            r_.train.epochs);
   stop_ = std::make_unique<EarlyStopping>(r_.train.early_stopping);
   best_ = std::make_unique<MetricMonitor>(r_.train.checkpoint.monitor, r_.train.checkpoint.mode);
+}
 
+// With `resume`, restores the model's checkpoint if it has one; `stopped`
+// says whether early stopping had ended it. Returns the model's description.
+ModelStart ModelTrainer::Resume(bool resume, bool& stopped) {
+  ModelStart start;
+  stopped = false;
   int last_epoch = -1;
-  bool stopped = false;
-  if (resume && LoadCheckpoint(last_epoch, stopped)) {
-    std::cerr << job_.name << ": resuming after epoch " << last_epoch + 1 << "\n";
-  }
-  std::cerr << job_.name << ": " << r_.model.name << ", " << CountParameters(*model_)
-            << " parameters, input [";
-  for (size_t i = 0; i < example_shape_.size(); ++i) std::cerr << (i ? ", " : "") << example_shape_[i];
-  std::cerr << "], " << train.NumExamples() << " training clips, "
-            << (val ? val->NumExamples() : 0) << " validation, " << (test ? test->NumExamples() : 0)
-            << " test\n";
+  if (resume && LoadCheckpoint(last_epoch, stopped)) start.resumed_after = last_epoch;
+  start.name = job_.name;
+  start.dir = dir_;
+  start.architecture = r_.model.name;
+  start.parameters = CountParameters(*model_);
+  start.input_shape = example_shape_;
+  start.training_clips = train_->NumExamples();
+  start.validation_clips = val_ ? val_->NumExamples() : 0;
+  start.test_clips = test_ ? test_->NumExamples() : 0;
+  start.epochs = r_.train.epochs;
+  return start;
+}
 
-  const int steps = static_cast<int>(train.NumBatches());
-  for (int epoch = last_epoch + 1; epoch < r_.train.epochs && !stopped; ++epoch) {
-    // Dropout draws from this seed: a resumed run repeats the epoch exactly.
-    torch::manual_seed(static_cast<uint64_t>(seed_) * 1000003ULL + static_cast<uint64_t>(epoch));
-    model_->train();
-    train.Start(epoch);
-    ProgressBar bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(r_.train.epochs), steps);
-    double loss_sum = 0.0;
-    int64_t seen = 0, correct = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    int step = 0;
-    double lr = 0.0;
-    while (auto batch = train.Next()) {
-      lr = schedule_->LearningRate(epoch, step, steps);
-      SetLearningRate(*optimizer_, lr);
-      std::vector<int64_t> shape{batch->size};
-      shape.insert(shape.end(), batch->shape.begin(), batch->shape.end());
-      const auto x = torch::from_blob(batch->features.data(), shape, torch::kFloat32);
-      const auto t = torch::from_blob(batch->targets.data(), {batch->size, classes}, torch::kFloat32);
-      optimizer_->zero_grad();
-      const auto logits = model_->forward(x);
-      const auto loss = ComputeLoss(r_.train.loss, logits, t);
-      loss.backward();
-      ClipGradients(r_.train.optimizer, *optimizer_);
-      optimizer_->step();
-      loss_sum += loss.item<double>() * static_cast<double>(batch->size);
-      const auto predicted = logits.argmax(1);
-      const auto wanted = t.argmax(1);
-      correct += predicted.eq(wanted).sum().item<int64_t>();
-      seen += batch->size;
-      ++step;
-      bar.Update(step, "loss " + std::to_string(loss_sum / static_cast<double>(seen)).substr(0, 6));
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    train_seconds += seconds;
-    train_examples += seen;
-    epoch_rates_.push_back(seconds > 0 ? static_cast<double>(seen) / seconds : 0.0);
-    std::map<std::string, double> m;
-    m["loss"] = seen ? loss_sum / static_cast<double>(seen) : 0.0;
-    if (r_.task == "single_label") m["accuracy"] = seen ? static_cast<double>(correct) / seen : 0.0;
-    m["lr"] = lr;
-    if (val) AddValidationMetrics(r_, RunModel(*model_, *val, r_.train.loss), m);
-    bar.Finish(FormatMetrics(m));
-    if (r_.train.schedule.name == "plateau") schedule_->Observe(m.at(r_.train.schedule.monitor));
-    log_.Add(epoch, m);
-    log_.Write(dir_);
-    if (best_->Update(m)) SaveBundle(dir_ + "/best.bundle", Info(epoch, m), *model_);
-    stopped = stop_->Update(m);
-    if (stopped) {
-      std::cerr << job_.name << ": early stop after epoch " << epoch + 1 << " (" << r_.train.early_stopping.monitor
-                << " last improved in epoch " << stop_->best_epoch() + 1 << ")\n";
-    }
-    SaveBundle(dir_ + "/last.bundle", Info(epoch, m), *model_);
-    SaveCheckpoint(epoch, stopped);
+// One pass over the training clips: the report holds the training loss,
+// accuracy (single_label) and the last learning rate.
+EpochReport ModelTrainer::TrainEpoch(int epoch) {
+  // Dropout draws from this seed: a resumed run repeats the epoch exactly.
+  torch::manual_seed(static_cast<uint64_t>(seed_) * 1000003ULL + static_cast<uint64_t>(epoch));
+  model_->train();
+  train_->Start(epoch);
+  const int steps = static_cast<int>(train_->NumBatches());
+  observer_.OnEpochStart(EpochStart{job_.name, epoch, r_.train.epochs, steps});
+  double loss_sum = 0.0;
+  int64_t seen = 0, correct = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  int step = 0;
+  double lr = 0.0;
+  while (auto batch = train_->Next()) {
+    lr = schedule_->LearningRate(epoch, step, steps);
+    SetLearningRate(*optimizer_, lr);
+    std::vector<int64_t> shape{batch->size};
+    shape.insert(shape.end(), batch->shape.begin(), batch->shape.end());
+    const auto x = torch::from_blob(batch->features.data(), shape, torch::kFloat32);
+    const auto t = torch::from_blob(batch->targets.data(), {batch->size, classes_}, torch::kFloat32);
+    optimizer_->zero_grad();
+    const auto logits = model_->forward(x);
+    const auto loss = ComputeLoss(r_.train.loss, logits, t);
+    loss.backward();
+    ClipGradients(r_.train.optimizer, *optimizer_);
+    optimizer_->step();
+    loss_sum += loss.item<double>() * static_cast<double>(batch->size);
+    const auto predicted = logits.argmax(1);
+    const auto wanted = t.argmax(1);
+    correct += predicted.eq(wanted).sum().item<int64_t>();
+    seen += batch->size;
+    ++step;
+    observer_.OnStep(StepReport{job_.name, epoch, step, loss_sum / static_cast<double>(seen)});
   }
+  EpochReport e;
+  e.model = job_.name;
+  e.epoch = epoch;
+  e.epochs = r_.train.epochs;
+  e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  e.clips = seen;
+  std::map<std::string, double>& m = e.metrics;
+  m["loss"] = seen ? loss_sum / static_cast<double>(seen) : 0.0;
+  if (r_.task == "single_label") m["accuracy"] = seen ? static_cast<double>(correct) / seen : 0.0;
+  m["lr"] = lr;
+  return e;
+}
+
+// The validation clips' metrics, when there are any.
+void ModelTrainer::Validate(EpochReport& e) {
+  if (val_) AddValidationMetrics(r_, RunModel(*model_, *val_, r_.train.loss), e.metrics);
+}
+
+// The epoch's metrics go to the schedule, the log, the best-epoch monitor
+// and early stopping.
+void ModelTrainer::Judge(EpochReport& e) {
+  if (r_.train.schedule.name == "plateau") schedule_->Observe(e.metrics.at(r_.train.schedule.monitor));
+  log_.Add(e.epoch, e.metrics);
+  e.improved = best_->Update(e.metrics);
+  e.stopped = stop_->Update(e.metrics);
+  if (e.stopped) {
+    e.stop_monitor = r_.train.early_stopping.monitor;
+    e.stop_best_epoch = stop_->best_epoch();
+  }
+}
+
+// log.csv and log.jsonl, best.bundle when the epoch is the best so far,
+// last.bundle and the checkpoint a resumed run continues from.
+void ModelTrainer::Checkpoint(const EpochReport& e) {
+  log_.Write(dir_);
+  if (e.improved) SaveBundle(dir_ + "/best.bundle", Info(e.epoch, e.metrics), *model_);
+  SaveBundle(dir_ + "/last.bundle", Info(e.epoch, e.metrics), *model_);
+  SaveCheckpoint(e.epoch, e.stopped);
+}
+
+// The curves and the model's summary; the exported weights (best or last)
+// become the model that Export evaluates.
+ModelRunSummary ModelTrainer::Summarise() {
   log_.DrawCurves(dir_, r_.name + " " + job_.name);
-
   ModelRunSummary summary;
   summary.dir = dir_;
   summary.epochs_run = log_.NumEpochs();
@@ -433,8 +472,32 @@ ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& t
     Bundle best = LoadBundle(summary.best_bundle);
     model_ = best.model;
   }
-  Export(val, "validation", summary);
-  Export(test, "test", summary);
+  return summary;
+}
+
+ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& train_examples) {
+  MakeDirs(dir_);
+  SaveSplit(ds_, dir_ + "/split.csv");
+  BuildLoaders();
+  BuildModelAndOptimizer();
+  bool stopped = false;
+  const ModelStart start = Resume(resume, stopped);
+  observer_.OnModelStart(start);
+  for (int epoch = start.resumed_after + 1; epoch < r_.train.epochs && !stopped; ++epoch) {
+    EpochReport e = TrainEpoch(epoch);
+    train_seconds += e.seconds;
+    train_examples += e.clips;
+    epoch_rates_.push_back(e.seconds > 0 ? static_cast<double>(e.clips) / e.seconds : 0.0);
+    Validate(e);
+    Judge(e);
+    Checkpoint(e);
+    stopped = e.stopped;
+    observer_.OnEpochEnd(e);
+  }
+  ModelRunSummary summary = Summarise();
+  Export(val_, "validation", summary);
+  Export(test_, "test", summary);
+  observer_.OnModelEnd(summary);
   return summary;
 }
 
@@ -490,9 +553,9 @@ void CheckFreshRunDir(const std::string& out_dir) {
   }
 }
 
-void ClearUntrainedRun(const std::string& out_dir) {
+void ClearUntrainedRun(const std::string& out_dir, TrainingObserver& observer) {
   if (!FileExists(out_dir + "/recipe.toml")) return;
-  std::cerr << out_dir << ": replacing a run that completed no epoch\n";
+  observer.OnMessage(out_dir + ": replacing a run that completed no epoch");
   std::error_code ec;
   std::vector<std::filesystem::path> entries;
   for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
@@ -541,87 +604,85 @@ void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
   }
 }
 
-}  // namespace
-
-TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume) {
+// Before anything is read or written: the run folder may take this run.
+void CheckRun(const RecipeOptions& recipe, const std::string& out_dir, bool resume) {
   recipe.Validate();
-  const auto start = std::chrono::steady_clock::now();
-  // Everything that can be checked is checked before the run folder is
-  // written to, so that a run that cannot start leaves nothing behind.
   if (resume) {
     CheckResumable(recipe, out_dir);
   } else {
     CheckFreshRunDir(out_dir);
   }
-  WarnIfComputeThreadsFillTheCores(recipe.train.ComputeThreads());
+}
 
+// The data set the recipe names, with its notes; it must have classes.
+Dataset LoadDataset(const RecipeOptions& recipe, TrainingObserver& observer) {
   Dataset ds = ReadDataset(recipe.data);
-  for (const auto& note : ds.notes) std::cerr << "data: " << note << "\n";
+  for (const auto& note : ds.notes) observer.OnMessage("data: " + note);
   if (ds.classes.empty()) ThrowMismatch(recipe.data.root + ": no classes: training needs labels");
-  FrontEnd fe(recipe.features);
-  const std::vector<Job> jobs = MakeJobs(recipe);
-  CheckJobs(recipe, ds, fe, jobs);
-  std::cerr << "loading " << ds.clips.size() << " clips from " << recipe.data.root << "\n";
-  const LoadedClips loaded = LoadClips(ds, recipe.features.sample_rate, recipe.store);
-  if (!loaded.bad.bad.empty()) std::cerr << loaded.bad.Summary();
-  for (const auto& note : loaded.notes) std::cerr << "data: " << note << "\n";
-  LeaveOutUnreadable(ds, loaded);
+  return ds;
+}
 
-  if (!resume) ClearUntrainedRun(out_dir);
+// The clips' audio, in memory; clips that cannot be read leave their split.
+LoadedClips LoadAudio(const RecipeOptions& recipe, Dataset& ds, TrainingObserver& observer) {
+  observer.OnMessage("loading " + std::to_string(ds.clips.size()) + " clips from " + recipe.data.root);
+  LoadedClips loaded = LoadClips(ds, recipe.features.sample_rate, recipe.store);
+  if (!loaded.bad.bad.empty()) SendLines(loaded.bad.Summary(), observer);
+  for (const auto& note : loaded.notes) observer.OnMessage("data: " + note);
+  LeaveOutUnreadable(ds, loaded);
+  return loaded;
+}
+
+// recipe.toml and data.json, replacing what a run that completed no epoch
+// left in the folder.
+void WriteRunRecord(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
+                    const Dataset& ds, const LoadedClips& loaded, TrainingObserver& observer) {
+  if (!resume) ClearUntrainedRun(out_dir, observer);
   MakeDirs(out_dir);
   WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
-  {
-    json data;
-    data["root"] = recipe.data.root;
-    data["layout"] = ds.layout;
-    data["classes"] = ds.classes;
-    data["clips"] = ds.clips.size();
-    data["noise_files"] = ds.noise_files.size();
-    std::vector<std::string> notes = ds.notes;
-    notes.insert(notes.end(), loaded.notes.begin(), loaded.notes.end());
-    data["notes"] = notes;
-    data["bad_files"] = loaded.bad.bad.size();
-    data["above_full_scale"] = {{"clips", loaded.clips.NumScaled()},
-                                {"largest_peak", loaded.clips.LargestPeak()}};
-    json counts = json::object();
-    for (const auto& c : ds.clips) {
-      const std::string label = c.label >= 0 ? ds.classes[static_cast<size_t>(c.label)] : "(soft)";
-      json& cell = counts[SplitName(c.split)][label];
-      cell = cell.is_null() ? 1 : cell.get<int>() + 1;
-    }
-    data["counts"] = counts;
-    WriteFileAtomic(out_dir + "/data.json", data.dump(2) + "\n");
+  json data;
+  data["root"] = recipe.data.root;
+  data["layout"] = ds.layout;
+  data["classes"] = ds.classes;
+  data["clips"] = ds.clips.size();
+  data["noise_files"] = ds.noise_files.size();
+  std::vector<std::string> notes = ds.notes;
+  notes.insert(notes.end(), loaded.notes.begin(), loaded.notes.end());
+  data["notes"] = notes;
+  data["bad_files"] = loaded.bad.bad.size();
+  data["above_full_scale"] = {{"clips", loaded.clips.NumScaled()},
+                              {"largest_peak", loaded.clips.LargestPeak()}};
+  json counts = json::object();
+  for (const auto& c : ds.clips) {
+    const std::string label = c.label >= 0 ? ds.classes[static_cast<size_t>(c.label)] : "(soft)";
+    json& cell = counts[SplitName(c.split)][label];
+    cell = cell.is_null() ? 1 : cell.get<int>() + 1;
   }
+  data["counts"] = counts;
+  WriteFileAtomic(out_dir + "/data.json", data.dump(2) + "\n");
+}
 
-  TrainSummary summary;
-  summary.dir = out_dir;
-  double train_seconds = 0.0;
-  int64_t train_examples = 0;
-  std::vector<eval::Predictions> test_predictions;
+// Every model of the run, one after the other, each on its fold.
+void TrainModels(const RecipeOptions& recipe, const std::string& out_dir, bool resume, Dataset& ds,
+                 const LoadedClips& loaded, const FrontEnd& fe, const std::vector<Job>& jobs,
+                 TrainingObserver& observer, TrainSummary& summary, double& train_seconds,
+                 int64_t& train_examples) {
   for (const Job& job : jobs) {
     if (job.fold >= 0) UseFold(ds, job.fold);
-    ModelTrainer trainer(recipe, ds, loaded, fe, job, out_dir + "/" + job.name);
+    ModelTrainer trainer(recipe, ds, loaded, fe, job, out_dir + "/" + job.name, observer);
     summary.models.push_back(trainer.Run(resume, train_seconds, train_examples));
-    const std::string test_csv = summary.models.back().dir + "/predictions_test.csv";
+  }
+}
+
+// With several models, their averaged test predictions (ensemble/) and,
+// for k-fold runs, the out-of-fold predictions (oof/); their metrics go to
+// `out` (summary.json).
+void Ensembles(const RecipeOptions& recipe, const Dataset& ds, const std::string& out_dir,
+               TrainSummary& summary, json& out) {
+  std::vector<eval::Predictions> test_predictions;
+  for (const auto& m : summary.models) {
+    const std::string test_csv = m.dir + "/predictions_test.csv";
     if (FileExists(test_csv)) test_predictions.push_back(eval::ReadPredictions(test_csv, ds.classes));
   }
-
-  json out;
-  out["recipe"] = recipe.name;
-  out["dir"] = out_dir;
-  json models = json::array();
-  for (const auto& m : summary.models) {
-    json jm;
-    jm["dir"] = m.dir;
-    jm["bundle"] = m.best_bundle;
-    jm["epochs_run"] = m.epochs_run;
-    jm["best_epoch"] = m.best_epoch + 1;
-    jm["best_metrics"] = m.best_metrics;
-    jm["train_clips_per_second_by_epoch"] = m.epoch_clips_per_second;
-    if (!m.test_metrics_json.empty()) jm["test"] = json::parse(m.test_metrics_json);
-    models.push_back(jm);
-  }
-  out["models"] = models;
   if (test_predictions.size() > 1) {
     eval::EnsembleOptions eo;
     eo.method = eval::ParseEnsembleMethod(recipe.train.ensemble, "train.ensemble");
@@ -647,11 +708,69 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
       out["out_of_fold"] = json::parse(WriteScored(recipe, ds, oof, out_dir + "/oof", "validation"));
     }
   }
+}
+
+// The models' records in `out` (summary.json).
+void SummariseModels(const RecipeOptions& recipe, const TrainSummary& summary, json& out) {
+  out["recipe"] = recipe.name;
+  out["dir"] = summary.dir;
+  json models = json::array();
+  for (const auto& m : summary.models) {
+    json jm;
+    jm["dir"] = m.dir;
+    jm["bundle"] = m.best_bundle;
+    jm["epochs_run"] = m.epochs_run;
+    jm["best_epoch"] = m.best_epoch + 1;
+    jm["best_metrics"] = m.best_metrics;
+    jm["train_clips_per_second_by_epoch"] = m.epoch_clips_per_second;
+    if (!m.test_metrics_json.empty()) jm["test"] = json::parse(m.test_metrics_json);
+    models.push_back(jm);
+  }
+  out["models"] = models;
+}
+
+}  // namespace
+
+TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume) {
+  return TrainRecipe(recipe, out_dir, resume, nullptr);
+}
+
+TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
+                         TrainingObserver* observer) {
+  ConsoleTrainingObserver console;
+  TrainingObserver& watch = observer ? *observer : console;
+  const auto start = std::chrono::steady_clock::now();
+  // Everything that can be checked is checked before the run folder is
+  // written to, so that a run that cannot start leaves nothing behind.
+  CheckRun(recipe, out_dir, resume);
+  WarnIfComputeThreadsFillTheCores(recipe.train.ComputeThreads(), watch);
+
+  Dataset ds = LoadDataset(recipe, watch);
+  FrontEnd fe(recipe.features);
+  const std::vector<Job> jobs = MakeJobs(recipe);
+  CheckJobs(recipe, ds, fe, jobs);
+  const LoadedClips loaded = LoadAudio(recipe, ds, watch);
+  WriteRunRecord(recipe, out_dir, resume, ds, loaded, watch);
+
+  RunStart run{out_dir, recipe.name, resume, static_cast<int64_t>(ds.clips.size()), {}};
+  for (const Job& job : jobs) run.models.push_back(job.name);
+  watch.OnRunStart(run);
+
+  TrainSummary summary;
+  summary.dir = out_dir;
+  double train_seconds = 0.0;
+  int64_t train_examples = 0;
+  TrainModels(recipe, out_dir, resume, ds, loaded, fe, jobs, watch, summary, train_seconds, train_examples);
+
+  json out;
+  SummariseModels(recipe, summary, out);
+  Ensembles(recipe, ds, out_dir, summary, out);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.train_clips_per_second = train_seconds > 0 ? static_cast<double>(train_examples) / train_seconds : 0.0;
   out["seconds"] = summary.seconds;
   out["train_clips_per_second"] = summary.train_clips_per_second;
   WriteFileAtomic(out_dir + "/summary.json", out.dump(2) + "\n");
+  watch.OnRunEnd(summary);
   return summary;
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <functional>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@
 #include "earshot/models/zoo.h"
 #include "earshot/training/torch_error.h"
 #include "earshot/training/trainer.h"
+#include "earshot/training/training_observer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 
@@ -196,6 +198,116 @@ TEST(Trainer, SameSeedSameMetricsAndResumeEndsWhereAnUninterruptedRunWould) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
   }
+}
+
+// What an observer hears: every event in order, with the epochs' metrics.
+struct RecordingObserver : TrainingObserver {
+  void OnMessage(const std::string& line) override { events.push_back("message " + line); }
+  void OnRunStart(const RunStart& r) override {
+    events.push_back("run " + r.recipe + " " + std::to_string(r.models.size()) + (r.resume ? " resume" : ""));
+  }
+  void OnModelStart(const ModelStart& m) override {
+    events.push_back("model " + m.name + " after " + std::to_string(m.resumed_after) + " of " +
+                     std::to_string(m.epochs));
+    input_shape = m.input_shape;
+  }
+  void OnEpochStart(const EpochStart& e) override {
+    events.push_back("epoch " + std::to_string(e.epoch));
+    steps = e.steps;
+    last_step = 0;
+  }
+  void OnStep(const StepReport& s) override {
+    EXPECT_EQ(s.step, last_step + 1);
+    last_step = s.step;
+  }
+  void OnEpochEnd(const EpochReport& e) override {
+    EXPECT_EQ(last_step, steps) << "a step was not reported";
+    events.push_back("end of epoch " + std::to_string(e.epoch));
+    metrics.push_back(e.metrics);
+    EXPECT_GT(e.clips, 0);
+  }
+  void OnModelEnd(const ModelRunSummary& m) override {
+    events.push_back("model end " + std::to_string(m.epochs_run));
+    validation_json = m.validation_metrics_json;
+  }
+  void OnRunEnd(const TrainSummary& s) override {
+    events.push_back("run end " + std::to_string(s.models.size()));
+  }
+  std::vector<std::string> events;
+  std::vector<std::map<std::string, double>> metrics;
+  std::vector<int64_t> input_shape;
+  int64_t steps = 0, last_step = 0;
+  std::string validation_json;
+};
+
+// log.csv's data rows, as EpochLog writes them, from the metrics heard.
+std::string CsvRows(const std::vector<std::map<std::string, double>>& epochs, int first_epoch) {
+  std::ostringstream csv;
+  csv.precision(8);
+  for (size_t i = 0; i < epochs.size(); ++i) {
+    csv << first_epoch + static_cast<int>(i) + 1;
+    for (const auto& [name, value] : epochs[i]) csv << "," << value;
+    csv << "\n";
+  }
+  return csv.str();
+}
+
+TEST(Trainer, AnObserverHearsEachEpochsMetricsAndTheEndsInOrder) {
+  const fs::path root = MakeToneSet("trainer_observer");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 2;
+  RecordingObserver heard;
+  ::testing::internal::CaptureStderr();
+  const TrainSummary s = TrainRecipe(r, out, false, &heard);
+  // The observer replaces the console: nothing was printed.
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  const std::string loading = "message loading 42 clips from " + root.string();
+  EXPECT_EQ(heard.events, (std::vector<std::string>{loading, "run tones 1", "model model after -1 of 2",
+                                                    "epoch 0", "end of epoch 0", "epoch 1", "end of epoch 1",
+                                                    "model end 2", "run end 1"}));
+  EXPECT_EQ(heard.input_shape, (std::vector<int64_t>{1, 20, 51}));
+  EXPECT_EQ(heard.validation_json, s.models[0].validation_metrics_json);
+  // The same numbers as log.csv (whose columns are the metrics' names, sorted).
+  std::string log = ReadFile(out + "/model/log.csv");
+  ASSERT_EQ(heard.metrics.size(), 2u);
+  EXPECT_EQ(log.substr(0, log.find('\n')), "epoch,accuracy,loss,lr,val_accuracy,val_loss,val_map3");
+  EXPECT_EQ(log.substr(log.find('\n') + 1), CsvRows(heard.metrics, 0));
+
+  // Resumed for a third epoch: the model says where it resumed, and only
+  // the new epoch is heard.
+  r.train.epochs = 3;
+  RecordingObserver resumed;
+  TrainRecipe(r, out, true, &resumed);
+  EXPECT_EQ(resumed.events, (std::vector<std::string>{loading, "run tones 1 resume", "model model after 1 of 3",
+                                                      "epoch 2", "end of epoch 2", "model end 3",
+                                                      "run end 1"}));
+  log = ReadFile(out + "/model/log.csv");
+  ASSERT_EQ(resumed.metrics.size(), 1u);
+  EXPECT_EQ(log.substr(log.find("\n3,") + 1), CsvRows(resumed.metrics, 2));
+}
+
+// Without an observer the console shows the model and each epoch's metrics
+// on stderr, as `earshot train` always has.
+TEST(Trainer, TheDefaultObserverPrintsTheModelAndEachEpoch) {
+  const fs::path root = MakeToneSet("trainer_console");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 2;
+  ::testing::internal::CaptureStderr();
+  TrainRecipe(r, out, false);
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  const Bundle b = LoadBundle(out + "/model/last.bundle");
+  const std::string model = "model: ds_cnn, " + std::to_string(CountParameters(*b.model)) +
+                            " parameters, input [1, 20, 51], ";
+  EXPECT_NE(printed.find(" clips from " + root.string() + "\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find(model), std::string::npos) << printed;
+  EXPECT_LT(printed.find("loading "), printed.find(model)) << printed;
+  EXPECT_NE(printed.find("epoch 1/2"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("epoch 2/2"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("val_accuracy "), std::string::npos) << printed;
 }
 
 TEST(Trainer, UnknownMonitorIsAnErrorBeforeTheFirstEpoch) {

@@ -10,6 +10,13 @@
 // folder (model | fold-K | seed-S | fold-K-seed-S) with split.csv,
 // log.csv, log.jsonl, curves_*.png, best.bundle, last.bundle, checkpoint
 // (for --resume), metrics_{validation,test}.json and the predictions.
+//
+// Each model goes through the same steps: its loaders (and feature
+// normalisation), its model and optimiser, the checkpoint it resumes from,
+// then per epoch training, validation, the epoch's verdict (schedule, log,
+// best epoch, early stopping) and its checkpoint, and at the end its curves,
+// summary and exported metrics. A TrainingObserver (training_observer.h)
+// is told of each; by default ConsoleTrainingObserver shows them on stderr.
 #pragma once
 
 #include <map>
@@ -17,6 +24,7 @@
 #include <vector>
 
 #include "earshot/training/recipe.h"
+#include "earshot/training/training_observer.h"
 
 namespace earshot {
 
@@ -55,5 +63,11 @@ void SetComputeThreads(int threads);
 // every model continues from its last completed epoch; finished models are
 // not trained again.
 TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume);
+
+// The same, telling `observer` of each step instead of printing (nullptr:
+// ConsoleTrainingObserver, what the overload above does). The observer only
+// watches: the run's files and numbers are the same whatever it is.
+TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
+                         TrainingObserver* observer);
 
 }  // namespace earshot
