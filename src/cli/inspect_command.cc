@@ -9,16 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "earshot/audio/decode.h"
 #include "earshot/data/csv.h"
-#include "earshot/data/load_clips.h"
+#include "earshot/data/inspect.h"
 #include "earshot/data/readers.h"
 #include "earshot/data/summary.h"
 #ifdef EARSHOT_WITH_PLOTS
 #include "earshot/plots/charts.h"
 #endif
 #include "earshot/util/error.h"
-#include "earshot/util/parallel.h"
 
 namespace earshot::cli {
 namespace {
@@ -35,52 +33,15 @@ struct InspectArgs {
   int threads = 2;
 };
 
-struct Probe {
-  Probe(std::string p, std::string i) : path(std::move(p)), id(std::move(i)) {}
-  std::string path;
-  std::string id;  // empty for noise files
-  bool ok = false;
-  AudioInfo info;
-  std::string reason;
-};
-
-// Headers only, over `threads` threads: a 100k-file set takes seconds.
-std::vector<Probe> ProbeAll(std::vector<Probe> probes, int threads) {
-  ParallelFor(static_cast<int64_t>(probes.size()), threads, [&](int64_t i) {
-    try {
-      probes[i].info = ProbeFile(probes[i].path);
-      probes[i].ok = true;
-    } catch (const Error& e) {
-      probes[i].reason = e.what();
-    }
-  });
-  return probes;
-}
-
 json LevelJson(const LevelCounts& c) {
   return {{"clips", c.clips}, {"largest_peak", c.largest_peak}, {"at_full_scale", c.at_full_scale},
           {"above_full_scale", c.above_full_scale}, {"clipped", c.clipped}};
 }
 
-json DurationStats(std::vector<double> d) {
-  if (d.empty()) return json::object();
-  std::sort(d.begin(), d.end());
-  double total = 0;
-  for (double x : d) total += x;
-  const size_t n = d.size();
-  const double median = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
-  // Twenty equal bins from min to max; the max falls in the last.
-  const int bins = d.front() == d.back() ? 1 : 20;
-  const double width = (d.back() - d.front()) / bins;
-  std::vector<double> edges;
-  std::vector<int> counts(static_cast<size_t>(bins), 0);
-  for (int b = 0; b <= bins; ++b) edges.push_back(d.front() + b * width);
-  for (double x : d) {
-    int b = width > 0 ? static_cast<int>((x - d.front()) / width) : 0;
-    ++counts[static_cast<size_t>(std::min(b, bins - 1))];
-  }
-  return {{"min", d.front()}, {"max", d.back()}, {"mean", total / n}, {"median", median},
-          {"total", total}, {"histogram", {{"edges", edges}, {"counts", counts}}}};
+json DurationJson(const DurationSummary& d) {
+  if (d.count == 0) return json::object();
+  return {{"min", d.min}, {"max", d.max}, {"mean", d.mean}, {"median", d.median},
+          {"total", d.total}, {"histogram", {{"edges", d.edges}, {"counts", d.counts}}}};
 }
 
 void PrintList(const Dataset& ds) {
@@ -142,72 +103,14 @@ void Run(const InspectArgs& a) {
     return;
   }
 
-  std::vector<Probe> probes;
-  for (const auto& clip : ds.clips) {
-    if (!clip.path.empty()) probes.emplace_back(clip.path, clip.id);
-  }
-  const size_t n_clip_probes = probes.size();
-  for (const auto& f : ds.noise_files) probes.emplace_back(f, "");
-  probes = ProbeAll(std::move(probes), a.threads);
-
-  std::map<std::string, int> rates, channels, formats;
-  std::map<Split, std::vector<double>> durations;
+  const AudioReport audio = InspectAudio(ds, a.threads);
   json bad = json::array();
-  double noise_seconds = 0;
-  int readable = 0;
-  for (size_t i = 0; i < probes.size(); ++i) {
-    const Probe& p = probes[i];
-    if (!p.ok) {
-      bad.push_back({{"path", p.path}, {"id", p.id}, {"reason", p.reason}});
-      continue;
-    }
-    if (i >= n_clip_probes) {
-      noise_seconds += p.info.duration;
-      continue;
-    }
-    ++readable;
-    ++rates[std::to_string(p.info.sample_rate)];
-    ++channels[std::to_string(p.info.channels)];
-    ++formats[p.info.format];
-  }
-  // Durations by split; the probes follow the clips' order.
-  size_t k = 0;
-  for (const auto& clip : ds.clips) {
-    if (clip.path.empty()) {
-      if (clip.array_row >= 0) {
-        durations[clip.split].push_back(static_cast<double>(ds.array_samples) / ds.array_rate);
-      }
-      continue;
-    }
-    if (probes[k].ok) durations[clip.split].push_back(probes[k].info.duration);
-    ++k;
-  }
-  if (!ds.array.empty()) {
-    const int rows = static_cast<int>(ds.array.size() / static_cast<size_t>(ds.array_samples));
-    rates[std::to_string(ds.array_rate)] += rows;
-    channels["1"] += rows;
-    readable += rows;
+  for (const UnreadableClip& u : audio.unreadable) {
+    bad.push_back({{"path", u.path}, {"id", u.id}, {"reason", u.reason}});
   }
   std::vector<double> all;
-  for (const auto& [split, values] : durations) all.insert(all.end(), values.begin(), values.end());
-
-  // Every clip decoded: peaks and clipping, and the files whose samples
-  // break the level rule (their headers were fine).
-  const std::vector<MeasuredClip> measured = MeasureClipLevels(ds, a.threads);
-  k = 0;
-  for (size_t i = 0; i < ds.clips.size(); ++i) {
-    const ClipRef& clip = ds.clips[i];
-    const bool header_ok = clip.path.empty() || probes[k++].ok;
-    if (!measured[i].reason.empty() && header_ok) {
-      bad.push_back({{"path", clip.path.empty() ? ds.root + ": row " + std::to_string(clip.array_row) +
-                                                     " (" + clip.id + ")"
-                                                 : clip.path},
-                     {"id", clip.id},
-                     {"reason", measured[i].reason}});
-      if (clip.path.empty()) --readable;
-    }
-  }
-  const LevelSummary levels = SummarizeLevels(ds, measured);
+  for (const auto& [split, values] : audio.durations) all.insert(all.end(), values.begin(), values.end());
+  const LevelSummary& levels = audio.levels;
 
   LabelSummary s = Summarize(ds);
   json classes = json::array();
@@ -235,19 +138,19 @@ void Run(const InspectArgs& a) {
               {"folds", ds.folds},
               {"unlabeled", s.unlabeled},
               {"silence", s.silence},
-              {"noise_files", {{"files", ds.noise_files.size()}, {"seconds", noise_seconds}}},
+              {"noise_files", {{"files", ds.noise_files.size()}, {"seconds", audio.noise_seconds}}},
               {"audio",
-               {{"readable", readable},
-                {"sample_rates", rates},
-                {"channels", channels},
-                {"formats", formats},
-                {"duration", DurationStats(all)},
+               {{"readable", audio.readable},
+                {"sample_rates", audio.sample_rates},
+                {"channels", audio.channels},
+                {"formats", audio.formats},
+                {"duration", DurationJson(SummarizeDurations(all))},
                 {"levels", LevelJson(levels.all)}}},
               {"bad_files", bad},
               {"notes", ds.notes}};
   std::cout << out.dump(2) << "\n";
 #ifdef EARSHOT_WITH_PLOTS
-  if (!a.plots.empty()) DrawPlots(a.plots, ds, s, durations);
+  if (!a.plots.empty()) DrawPlots(a.plots, ds, s, audio.durations);
 #endif
 }
 
