@@ -14,6 +14,10 @@
 #include "earshot/data/store_options.h"
 #include "earshot/features/frontend_options.h"
 #include "earshot/report/run_report.h"
+#include "earshot/synth/keyword_archive.h"
+#include "earshot/synth/keywords.h"
+#include "earshot/synth/mixtures.h"
+#include "earshot/synth/tagging.h"
 #include "earshot/util/error.h"
 #include "earshot/util/option_checks.h"
 
@@ -301,6 +305,17 @@ TEST(Options, EveryMessageNamesAKeySetAccepts) {
   messages += testing::CheckMessageKeys(l, "loader");
   messages += testing::CheckMessageKeys(s, "store");
   messages += testing::CheckMessageKeys(report::ReportOptions(), "");
+  EXPECT_GE(messages, 60);
+}
+
+// The demo data generators' options too: `earshot synth` renames the keys
+// their messages name by its flags.
+TEST(Options, SynthMessagesNameOptionsByTheirKeys) {
+  int messages = 0;
+  messages += testing::CheckMessageKeys(KeywordOptions(), "");
+  messages += testing::CheckMessageKeys(KeywordArchiveOptions(), "");
+  messages += testing::CheckMessageKeys(MixtureOptions(), "");
+  messages += testing::CheckMessageKeys(TaggingOptions(), "");
   EXPECT_GE(messages, 60);
 }
 
