@@ -1,8 +1,9 @@
 #include "option_flags.h"
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
+
+#include "earshot/util/option_keys.h"
 
 namespace earshot::cli {
 namespace {
@@ -67,10 +68,6 @@ class FlagVisitor : public OptionVisitor {
   std::map<std::string, std::string>& flags_;
 };
 
-bool KeyChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
-}
-
 }  // namespace
 
 std::string KebabCase(const std::string& name) {
@@ -80,20 +77,10 @@ std::string KebabCase(const std::string& name) {
 }
 
 std::string OptionFlags::Rename(const std::string& message) const {
-  std::string out;
-  size_t i = 0;
-  while (i < message.size()) {
-    const size_t dash = message.find("--", i);
-    if (dash == std::string::npos) break;
-    size_t end = dash + 2;
-    while (end < message.size() && KeyChar(message[end])) ++end;
-    while (end > dash + 2 && message[end - 1] == '.') --end;  // a full stop after the key
-    out += message.substr(i, dash - i);
-    const auto it = flag_of_key_.find(message.substr(dash + 2, end - dash - 2));
-    out += it != flag_of_key_.end() ? it->second : message.substr(dash, end - dash);
-    i = std::max(end, dash + 2);
-  }
-  return out + message.substr(i);
+  return RenameOptionKeys(message, [this](const std::string& key) {
+    const auto it = flag_of_key_.find(key);
+    return it == flag_of_key_.end() ? key : it->second.substr(2);  // without its "--"
+  });
 }
 
 OptionFlags AddOptionFlags(CLI::App* cmd, Options& options, const FlagRules& rules) {

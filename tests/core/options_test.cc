@@ -2,6 +2,7 @@
 // errors for unknown options and values that do not parse.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -20,6 +21,7 @@
 #include "earshot/synth/tagging.h"
 #include "earshot/util/error.h"
 #include "earshot/util/option_checks.h"
+#include "earshot/util/option_keys.h"
 
 namespace earshot {
 namespace {
@@ -306,6 +308,17 @@ TEST(Options, EveryMessageNamesAKeySetAccepts) {
   messages += testing::CheckMessageKeys(s, "store");
   messages += testing::CheckMessageKeys(report::ReportOptions(), "");
   EXPECT_GE(messages, 60);
+}
+
+TEST(Options, RenameOptionKeysRenamesEachKeyAMessageNames) {
+  const auto upper = [](const std::string& key) {
+    std::string out = key;
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  };
+  EXPECT_EQ(RenameOptionKeys("--min_sources and --keywords.seed should differ; see --x.", upper),
+            "--MIN_SOURCES and --KEYWORDS.SEED should differ; see --X.");
+  EXPECT_EQ(RenameOptionKeys("-- alone, -x, x--", upper), "-- alone, -x, x--");
 }
 
 // The demo data generators' options too: `earshot synth` renames the keys
