@@ -22,7 +22,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using earshot::ExampleRng;
+using earshot::SplitMix64;
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -40,7 +40,7 @@ double StatusMiB(const std::string& field) {
 
 // A clip: a tone with a random pitch over noise at a random level.
 std::vector<float> MakeClip(int64_t index, int64_t n) {
-  ExampleRng rng = ExampleRng::For(7, 0, 0, static_cast<uint64_t>(index));
+  SplitMix64 rng = SplitMix64::For(7, 0, 0, static_cast<uint64_t>(index));
   const double f = rng.Uniform(100.0, 4000.0), tone = rng.Uniform(0.0, 0.4);
   const double noise = rng.Uniform(0.01, 0.2);
   std::vector<float> x(static_cast<size_t>(n));

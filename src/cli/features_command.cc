@@ -8,7 +8,9 @@
 #include "commands.h"
 #include "earshot/audio/decode.h"
 #include "earshot/features/frontend.h"
+#ifdef EARSHOT_WITH_PLOTS
 #include "earshot/plots/charts.h"
+#endif
 #include "earshot/util/files.h"
 #include "earshot/util/npy.h"
 
@@ -25,6 +27,7 @@ struct FeaturesArgs {
   bool show_options = false;
 };
 
+#ifdef EARSHOT_WITH_PLOTS
 // waveform.png (with a zoom on the loudest 500 samples) and, for
 // spectrogram/mel/MFCC, one image per channel: <feature>.png, or
 // <feature>_<k>.png for channel k of several (multi-resolution), each
@@ -63,6 +66,7 @@ void DrawPlots(const FeaturesArgs& a, const FrontEndOptions& o, const std::vecto
     std::cerr << "wrote " << png << ": " << title << "\n";
   }
 }
+#endif
 
 void Run(const FeaturesArgs& a) {
   FrontEndOptions options;
@@ -74,7 +78,9 @@ void Run(const FeaturesArgs& a) {
   std::vector<float> samples = DecodeFile(a.file, options.sample_rate, &info);
   std::vector<int64_t> shape = fe.OutputShape(static_cast<int64_t>(samples.size()));
   std::vector<float> f = fe.Compute(samples);
+#ifdef EARSHOT_WITH_PLOTS
   if (!a.plots.empty()) DrawPlots(a, options, samples, shape, f);
+#endif
   if (!a.npy.empty()) {
     WriteNpy(a.npy, shape, f.data());
     std::cerr << "wrote " << a.npy << "\n";
@@ -121,8 +127,10 @@ void AddFeaturesCommand(CLI::App& app) {
   auto* json = cmd->add_flag("--json", args->json, "JSON with shape, options and data");
   cmd->add_option("--npy", args->npy, "write the features to this .npy file")->excludes(json);
   cmd->add_flag("--show-options", args->show_options, "print every front-end option used");
+#ifdef EARSHOT_WITH_PLOTS  // charts are part of the plots build
   cmd->add_option("--plots", args->plots,
                   "write waveform.png and the feature image (one per channel) into this folder");
+#endif
   cmd->callback([args] { Run(*args); });
 }
 

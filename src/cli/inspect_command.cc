@@ -2,11 +2,9 @@
 // durations, sample rates, channels, peaks and clipping, and the files that
 // cannot be read.
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -16,8 +14,11 @@
 #include "earshot/data/load_clips.h"
 #include "earshot/data/readers.h"
 #include "earshot/data/summary.h"
+#ifdef EARSHOT_WITH_PLOTS
 #include "earshot/plots/charts.h"
+#endif
 #include "earshot/util/error.h"
+#include "earshot/util/parallel.h"
 
 namespace earshot::cli {
 namespace {
@@ -45,21 +46,14 @@ struct Probe {
 
 // Headers only, over `threads` threads: a 100k-file set takes seconds.
 std::vector<Probe> ProbeAll(std::vector<Probe> probes, int threads) {
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < probes.size(); i = next++) {
-      try {
-        probes[i].info = ProbeFile(probes[i].path);
-        probes[i].ok = true;
-      } catch (const Error& e) {
-        probes[i].reason = e.what();
-      }
+  ParallelFor(static_cast<int64_t>(probes.size()), threads, [&](int64_t i) {
+    try {
+      probes[i].info = ProbeFile(probes[i].path);
+      probes[i].ok = true;
+    } catch (const Error& e) {
+      probes[i].reason = e.what();
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   return probes;
 }
 
@@ -100,6 +94,7 @@ void PrintList(const Dataset& ds) {
   }
 }
 
+#ifdef EARSHOT_WITH_PLOTS
 void DrawPlots(const std::string& dir, const Dataset& ds, const LabelSummary& s,
                const std::map<Split, std::vector<double>>& durations) {
   std::error_code ec;
@@ -132,6 +127,7 @@ void DrawPlots(const std::string& dir, const Dataset& ds, const LabelSummary& s,
     std::cerr << "wrote " << png << "\n";
   }
 }
+#endif
 
 void Run(const InspectArgs& a) {
   DataOptions o;
@@ -250,7 +246,9 @@ void Run(const InspectArgs& a) {
               {"bad_files", bad},
               {"notes", ds.notes}};
   std::cout << out.dump(2) << "\n";
+#ifdef EARSHOT_WITH_PLOTS
   if (!a.plots.empty()) DrawPlots(a.plots, ds, s, durations);
+#endif
 }
 
 }  // namespace
@@ -269,7 +267,9 @@ void AddInspectCommand(CLI::App& app) {
   cmd->add_option("--set", args->sets,
                   "override a data option: wanted_words=yes,no or data.wanted_words=... (repeatable)");
   cmd->add_flag("--list", args->list, "print every clip with its label and split as CSV instead");
+#ifdef EARSHOT_WITH_PLOTS  // charts are part of the plots build
   cmd->add_option("--plots", args->plots, "write classes.png and durations.png to this folder");
+#endif
   cmd->add_option("--threads", args->threads, "threads reading and decoding the files")->check(CLI::Range(1, 64));
   cmd->callback([args] { Run(*args); });
 }

@@ -7,18 +7,19 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <string>
 
 #include "commands.h"
 #include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
-#ifdef EARSHOT_WITH_ML
+#ifdef EARSHOT_WITH_TORCH
 #include "earshot/training/torch_error.h"
 #endif
 
 namespace {
 
 std::string Describe(const std::exception& e, bool debug) {
-#ifdef EARSHOT_WITH_ML
+#ifdef EARSHOT_WITH_TORCH
   if (auto text = earshot::DescribeTorchError(e, debug)) return *text;
 #else
   (void)debug;
@@ -26,9 +27,36 @@ std::string Describe(const std::exception& e, bool debug) {
   return e.what();
 }
 
+// The CMake option of a command's part when this binary was built without
+// it, so that `earshot train` in a front-end-only build says what is
+// missing; null for the commands it has and for unknown ones.
+const char* PartNotBuilt(const std::string& command) {
+#ifndef EARSHOT_WITH_TORCH
+  if (command == "train" || command == "eval" || command == "predict") return "-DEARSHOT_WITH_TORCH=ON (LibTorch)";
+#endif
+#ifndef EARSHOT_WITH_SYNTH
+  if (command == "synth") return "-DEARSHOT_WITH_SYNTH=ON (espeak-ng, FluidSynth)";
+#endif
+#ifndef EARSHOT_WITH_PLOTS
+  if (command == "report") return "-DEARSHOT_WITH_PLOTS=ON (PLplot)";
+#endif
+  (void)command;
+  return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1) {
+    if (const char* part = PartNotBuilt(argv[1])) {
+      std::cerr << "error: '" << argv[1] << "' is not in this build of earshot; configure with " << part
+                << "\n";
+      return 1;
+    }
+  }
+
+  // Process-wide settings belong to the program, not the library: malloc
+  // keeps the training and evaluation steps' buffers (util/allocator.h).
   earshot::KeepFreedMemoryForReuse();
   CLI::App app{"earshot: train, evaluate and run audio classifiers"};
   app.require_subcommand(1);
@@ -37,13 +65,24 @@ int main(int argc, char** argv) {
   bool debug = debug_env && *debug_env && std::strcmp(debug_env, "0") != 0;
   const char* debug_help = "on an error, print LibTorch's C++ backtrace too (or EARSHOT_DEBUG=1)";
   app.add_flag("--debug", debug, debug_help);
+  // The commands of the parts this binary was built with (CMakeLists.txt).
+#ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddEvalCommand(app);
+#endif
   earshot::cli::AddFeaturesCommand(app);
   earshot::cli::AddInspectCommand(app);
+#ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddPredictCommand(app);
+#endif
+#ifdef EARSHOT_WITH_PLOTS
   earshot::cli::AddReportCommand(app);
+#endif
+#ifdef EARSHOT_WITH_SYNTH
   earshot::cli::AddSynthCommand(app);
+#endif
+#ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddTrainCommand(app);
+#endif
   // Before or after the subcommand: earshot --debug train ... or earshot train ... --debug.
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     sub->add_flag("--debug", debug, debug_help);

@@ -82,6 +82,7 @@ void Run(const TrainArgs& a) {
     return;
   }
   if (out.empty()) out = "runs/" + recipe.name;
+  SetComputeThreads(recipe.train.ComputeThreads());
   TrainSummary s;
   {
     InterruptHint hint(out);

@@ -9,7 +9,7 @@
 
 namespace earshot {
 
-void AddNoiseSegment(float* x, int64_t n, const ClipStore& noise, float volume, ExampleRng& rng) {
+void AddNoiseSegment(float* x, int64_t n, const ClipStore& noise, float volume, SplitMix64& rng) {
   if (noise.NumClips() == 0 || n <= 0) return;
   const int64_t file = rng.UniformInt(0, noise.NumClips() - 1);
   const int64_t len = noise.Length(file);
@@ -24,7 +24,7 @@ void AddNoiseSegment(float* x, int64_t n, const ClipStore& noise, float volume, 
 }
 
 float MixBackgroundNoise(float* x, int64_t n, const ClipStore& noise, double frequency,
-                         double max_volume, ExampleRng& rng, float limit) {
+                         double max_volume, SplitMix64& rng, float limit) {
   if (noise.NumClips() == 0 || rng.Uniform() >= frequency) return 0.f;
   const float volume = static_cast<float>(rng.Uniform(0.0, max_volume));
   AddNoiseSegment(x, n, noise, volume, rng);
@@ -32,7 +32,7 @@ float MixBackgroundNoise(float* x, int64_t n, const ClipStore& noise, double fre
   return volume;
 }
 
-int64_t TimeShift(float* x, int64_t n, int64_t max_shift, ExampleRng& rng) {
+int64_t TimeShift(float* x, int64_t n, int64_t max_shift, SplitMix64& rng) {
   const int64_t shift = rng.UniformInt(-max_shift, max_shift);
   if (shift >= n || -shift >= n) {
     std::fill(x, x + n, 0.f);
@@ -46,7 +46,7 @@ int64_t TimeShift(float* x, int64_t n, int64_t max_shift, ExampleRng& rng) {
   return shift;
 }
 
-double ApplyGain(float* x, int64_t n, double db_min, double db_max, ExampleRng& rng) {
+double ApplyGain(float* x, int64_t n, double db_min, double db_max, SplitMix64& rng) {
   const double db = rng.Uniform(db_min, db_max);
   const float g = static_cast<float>(std::pow(10.0, db / 20.0));
   for (int64_t i = 0; i < n; ++i) x[i] *= g;
@@ -75,7 +75,7 @@ std::vector<float> ChangeSpeed(const float* x, int64_t n, double factor, int sam
 }
 
 void SpecAugmentMasks(float* features, int64_t channels, int64_t bins, int64_t frames,
-                      const AugmentOptions& o, ExampleRng& rng) {
+                      const AugmentOptions& o, SplitMix64& rng) {
   const int64_t size = channels * bins * frames;
   float value = 0.f;
   if (o.mask_value == "mean" && size > 0) {
@@ -101,7 +101,7 @@ void SpecAugmentMasks(float* features, int64_t channels, int64_t bins, int64_t f
 }
 
 void MixupBatch(float* features, int64_t batch, int64_t example_size, float* targets,
-                int64_t num_classes, double alpha, ExampleRng& rng) {
+                int64_t num_classes, double alpha, SplitMix64& rng) {
   if (batch < 2) return;
   // Partners are read from the unmixed batch.
   const std::vector<float> x(features, features + batch * example_size);

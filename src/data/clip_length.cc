@@ -6,7 +6,7 @@
 
 namespace earshot {
 
-void FitClip(const float* in, int64_t n, int64_t length, ExampleRng* rng, float* out) {
+void FitClip(const float* in, int64_t n, int64_t length, SplitMix64* rng, float* out) {
   if (n >= length) {
     const int64_t offset = rng ? rng->UniformInt(0, n - length) : (n - length) / 2;
     std::copy(in + offset, in + offset + length, out);

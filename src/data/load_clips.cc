@@ -1,16 +1,13 @@
 #include "earshot/data/load_clips.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "earshot/audio/decode.h"
 #include "earshot/audio/levels.h"
 #include "earshot/util/error.h"
+#include "earshot/util/parallel.h"
 
 namespace earshot {
 namespace {
@@ -24,28 +21,11 @@ struct Item {
   std::string reason;       // why it could not be read; empty when it could
 };
 
-// Runs fn(i) for i in [0, n) on up to `threads` threads. Only earshot::Error
-// is a per-item outcome (fn records it); anything else stops the load.
-template <typename Fn>
-void ParallelFor(int64_t n, int threads, Fn fn) {
-  const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n)));
-  std::atomic<int64_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    try {
-      for (int64_t i = next++; i < n; i = next++) fn(i);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = n;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+// The decoder's messages start with the file name; the report keeps it apart.
+std::string ReasonOf(const Error& e, const std::string& name) {
+  std::string m = e.what();
+  const std::string prefix = name + ": ";
+  return m.compare(0, prefix.size(), prefix) == 0 ? m.substr(prefix.size()) : m;
 }
 
 // The length Resample gives for n samples.
@@ -114,6 +94,8 @@ void Decode(const Dataset& ds, int sample_rate, Item& item, ClipStore& store, in
 // decoding failed after the header looked fine. Returns each item's row or kBad.
 std::vector<int64_t> LoadItems(const Dataset& ds, int sample_rate, int threads,
                                std::vector<Item>& items, ClipStore& store) {
+  // Only earshot::Error is a per-item outcome (Probe and Decode record it);
+  // anything else stops the load.
   const int64_t n = static_cast<int64_t>(items.size());
   ParallelFor(n, threads, [&](int64_t i) { Probe(ds, sample_rate, items[i]); });
   std::vector<int64_t> row(items.size(), LoadedClips::kBad);

@@ -18,7 +18,7 @@ namespace {
 // TF speech_commands: silence is background noise at a random volume, or
 // zeros when there is none.
 void FillSilence(float* wave, int64_t length, const ClipStore& noise, double max_volume,
-                 ExampleRng& rng) {
+                 SplitMix64& rng) {
   std::fill(wave, wave + length, 0.f);
   const float volume = static_cast<float>(rng.Uniform(0.0, max_volume));
   AddNoiseSegment(wave, length, noise, volume, rng);
@@ -33,7 +33,7 @@ constexpr uint64_t kEvalEpochKey = 0;
 std::vector<float> SilenceClip(const LoaderOptions& options, const ClipStore& noise, int64_t clip) {
   const int64_t length = options.clip.Length(noise.sample_rate());
   std::vector<float> wave(static_cast<size_t>(length));
-  ExampleRng rng = ExampleRng::For(options.seed, kExampleStream, kEvalEpochKey, clip);
+  SplitMix64 rng = SplitMix64::For(options.seed, kExampleStream, kEvalEpochKey, clip);
   FillSilence(wave.data(), length, noise, options.silence_volume, rng);
   return wave;
 }
@@ -181,10 +181,8 @@ void BatchLoader::Start(int epoch) {
   m.epoch_key = train ? static_cast<uint64_t>(epoch) : kEvalEpochKey;
   m.order = m.clips;
   if (train && m.options.shuffle) {
-    ExampleRng rng = ExampleRng::For(m.options.seed, kShuffleStream, m.epoch_key, 0);
-    for (int64_t i = static_cast<int64_t>(m.order.size()) - 1; i > 0; --i) {
-      std::swap(m.order[i], m.order[rng.UniformInt(0, i)]);
-    }
+    SplitMix64 rng = SplitMix64::For(m.options.seed, kShuffleStream, m.epoch_key, 0);
+    Shuffle(m.order, rng);
   }
   m.next = 0;
   m.started = true;
@@ -274,7 +272,7 @@ Batch BatchLoader::Impl::Assemble(int64_t index, Scratch& scratch) const {
             batch.targets.data() + i * classes);
   }
   if (mode == Mode::kTrain && options.augment.mixup) {
-    ExampleRng rng = ExampleRng::For(options.seed, kBatchStream, epoch_key, index);
+    SplitMix64 rng = SplitMix64::For(options.seed, kBatchStream, epoch_key, index);
     MixupBatch(batch.features.data(), size, example_size, batch.targets.data(), classes,
                options.augment.mixup_alpha, rng);
   }
@@ -282,7 +280,7 @@ Batch BatchLoader::Impl::Assemble(int64_t index, Scratch& scratch) const {
 }
 
 void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float* target) const {
-  ExampleRng rng = ExampleRng::For(options.seed, kExampleStream, epoch_key, clip);
+  SplitMix64 rng = SplitMix64::For(options.seed, kExampleStream, epoch_key, clip);
   const AugmentOptions& a = options.augment;
   const bool train = mode == Mode::kTrain;
   const int rate = frontend.options().sample_rate;

@@ -1,14 +1,13 @@
 #include "earshot/features/frontend.h"
 
 #include <algorithm>
-#include <mutex>
-#include <thread>
 
 #include "earshot/features/mel.h"
 #include "earshot/features/scaling.h"
 #include "earshot/features/spectrogram.h"
 #include "earshot/features/window.h"
 #include "earshot/util/error.h"
+#include "earshot/util/parallel.h"
 
 namespace earshot {
 
@@ -116,26 +115,7 @@ void FrontEnd::Compute(const float* samples, int64_t n, float* out) const {
 void FrontEnd::ComputeBatch(const float* clips, int64_t batch, int64_t n, float* out,
                             int threads) const {
   const int64_t size = OutputSize(n);
-  const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, batch)));
-  if (workers == 1) {
-    for (int64_t b = 0; b < batch; ++b) Compute(clips + b * n, n, out + b * size);
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  for (int w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] {
-      try {
-        for (int64_t b = w; b < batch; b += workers) Compute(clips + b * n, n, out + b * size);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  ParallelFor(batch, threads, [&](int64_t b) { Compute(clips + b * n, n, out + b * size); });
 }
 
 }  // namespace earshot

@@ -21,10 +21,10 @@ namespace earshot {
 
 void PredictorOptions::Validate() const {
   if (window_combine != "mean" && window_combine != "max") {
-    ThrowOption("window_combine should be mean | max. Given: '" + window_combine + "'");
+    ThrowOption("--window-combine should be mean | max. Given: '" + window_combine + "'");
   }
-  if (batch_size < 1) ThrowOption("batch_size should be >= 1. Given: " + std::to_string(batch_size));
-  if (threads < 1) ThrowOption("threads should be >= 1. Given: " + std::to_string(threads));
+  if (batch_size < 1) ThrowOption("--batch-size should be >= 1. Given: " + std::to_string(batch_size));
+  if (threads < 1) ThrowOption("predictor threads should be >= 1. Given: " + std::to_string(threads));
 }
 
 struct Predictor::Impl {

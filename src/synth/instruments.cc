@@ -83,7 +83,7 @@ const std::vector<SoundClass>& SoundClasses() {
   return classes;
 }
 
-std::vector<MidiEvent> MakeScore(const SoundClass& sound, double seconds, Rng& rng) {
+std::vector<MidiEvent> MakeScore(const SoundClass& sound, double seconds, SplitMix64& rng) {
   std::vector<MidiEvent> events;
   // Notes stop a little before the end so that most of a release is heard.
   const double last_start = std::max(0.0, seconds * 0.85 - 0.05);

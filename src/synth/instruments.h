@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "earshot/synth/random.h"
+#include "earshot/util/random.h"
 
 namespace earshot {
 
@@ -42,6 +42,6 @@ struct MidiEvent {
 constexpr int kDrumChannel = 9;
 
 // A random performance of the class lasting about `seconds`, sorted by time.
-std::vector<MidiEvent> MakeScore(const SoundClass& sound, double seconds, Rng& rng);
+std::vector<MidiEvent> MakeScore(const SoundClass& sound, double seconds, SplitMix64& rng);
 
 }  // namespace earshot

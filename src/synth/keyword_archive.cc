@@ -19,7 +19,7 @@ struct Row {
 };
 
 std::vector<float> Silence(uint64_t seed, int sample_rate) {
-  Rng rng(seed);
+  SplitMix64 rng(seed);
   const NoiseKind kind = rng.Pick(AllNoiseKinds());
   std::vector<float> x = MakeNoise(kind, static_cast<size_t>(sample_rate), sample_rate, rng);
   const float rms = static_cast<float>(std::pow(10.0, rng.Uniform(-60.0, -25.0) / 20.0));
@@ -77,8 +77,8 @@ KeywordArchiveSummary WriteKeywordArchive(const KeywordArchiveOptions& options,
   for (int64_t i = 0; i < silence; ++i) {
     rows.push_back({-1, "silence", MixSeed(seed, HashString("silence/" + std::to_string(i)))});
   }
-  Rng order(MixSeed(seed, HashString("row order")));
-  order.Shuffle(rows);
+  SplitMix64 order(MixSeed(seed, HashString("row order")));
+  Shuffle(rows, order);
   std::vector<int64_t> row_of_take(takes.size());
   std::vector<int64_t> silence_rows;
   for (size_t r = 0; r < rows.size(); ++r) {

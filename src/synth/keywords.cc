@@ -104,7 +104,7 @@ std::string KeywordTake::FileName() const {
 
 std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
   options.Validate();
-  Rng rng(MixSeed(static_cast<uint64_t>(options.seed), HashString("keyword voices")));
+  SplitMix64 rng(MixSeed(static_cast<uint64_t>(options.seed), HashString("keyword voices")));
   std::set<std::string> ids;
   std::vector<Voice> voices;
   while (static_cast<int>(voices.size()) < options.speakers) {
@@ -135,10 +135,10 @@ std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
 std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake>& takes,
                                                    int sample_rate, double noisy_share) {
   const size_t clip = static_cast<size_t>(sample_rate);
-  std::vector<Rng> rngs;
+  std::vector<SplitMix64> rngs;
   std::vector<Utterance> utterances;
   for (const KeywordTake& take : takes) {
-    Rng rng(take.seed);
+    SplitMix64 rng(take.seed);
     // Each take varies a little around the speaker's own speed and pitch.
     Voice v = take.voice;
     v.rate = static_cast<int>(std::lround(v.rate * rng.Uniform(0.9, 1.1)));
@@ -149,7 +149,7 @@ std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake
   std::vector<std::vector<float>> spoken = SpeakAll(utterances, sample_rate);
   std::vector<std::vector<float>> clips;
   for (size_t t = 0; t < takes.size(); ++t) {
-    Rng& rng = rngs[t];
+    SplitMix64& rng = rngs[t];
     std::vector<float>& speech = spoken[t];
     // A slow voice may need more than the second: speed it up.
     Voice v = utterances[t].voice;
@@ -221,7 +221,7 @@ KeywordSummary WriteKeywordSet(const KeywordOptions& options, const std::string&
       return;
     }
     const size_t k = static_cast<size_t>(i - groups);
-    Rng rng(MixSeed(static_cast<uint64_t>(options.seed), HashString(summary.noise_files[k])));
+    SplitMix64 rng(MixSeed(static_cast<uint64_t>(options.seed), HashString(summary.noise_files[k])));
     const int drawn = rng.Int(20, 60);
     const int seconds = options.noise_seconds > 0 ? options.noise_seconds : drawn;
     const size_t samples = static_cast<size_t>(seconds) * static_cast<size_t>(options.sample_rate);

@@ -19,12 +19,12 @@ constexpr int kWordsPerStream = 12;
 
 // Distinct voices: pitches spread evenly over the range and variants dealt
 // out in turn, so that sources differ in ways a model can hear.
-std::vector<Voice> SourceVoices(int count, Rng& rng) {
+std::vector<Voice> SourceVoices(int count, SplitMix64& rng) {
   std::vector<std::string> variants = VoiceVariants();
-  rng.Shuffle(variants);
+  Shuffle(variants, rng);
   std::vector<int> pitches;
   for (int i = 0; i < count; ++i) pitches.push_back(count == 1 ? 50 : 10 + 80 * i / (count - 1));
-  rng.Shuffle(pitches);
+  Shuffle(pitches, rng);
   std::vector<Voice> voices;
   std::set<std::string> names;
   for (int i = 0; voices.size() < static_cast<size_t>(count); ++i) {
@@ -41,7 +41,7 @@ std::vector<Voice> SourceVoices(int count, Rng& rng) {
 
 // A source's words one after another with short pauses.
 std::vector<float> SourceStream(const Voice& voice, uint64_t seed, int rate) {
-  Rng rng(seed);
+  SplitMix64 rng(seed);
   std::vector<Utterance> words;
   for (int w = 0; w < kWordsPerStream; ++w) words.push_back({voice, rng.Pick(SpeechCommandsWords())});
   std::vector<float> stream;
@@ -60,11 +60,11 @@ struct Mixture {
 
 Mixture Mix(const std::vector<std::vector<float>>& streams, const MixtureOptions& o,
             uint64_t seed) {
-  Rng rng(seed);
+  SplitMix64 rng(seed);
   const size_t length = static_cast<size_t>(std::lround(o.seconds * o.sample_rate));
   std::vector<int> order(streams.size());
   std::iota(order.begin(), order.end(), 0);
-  rng.Shuffle(order);
+  Shuffle(order, rng);
   Mixture m;
   m.count = rng.Int(o.min_sources, o.max_sources);
   m.samples.assign(length, 0.f);
@@ -182,7 +182,7 @@ MixtureSummary WriteMixtureSet(const MixtureOptions& options, const std::string&
                                const Progress& progress) {
   options.Validate();
   const uint64_t seed = static_cast<uint64_t>(options.seed);
-  Rng rng(MixSeed(seed, HashString("mixture voices")));
+  SplitMix64 rng(MixSeed(seed, HashString("mixture voices")));
   const std::vector<Voice> voices = SourceVoices(options.sources, rng);
   MixtureSummary summary;
   summary.sources = MixtureSourceNames(options.sources);

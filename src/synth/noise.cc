@@ -49,7 +49,7 @@ class PinkFilter {
 class Wander {
  public:
   Wander(double seconds, int rate) : k_(1.0 / (seconds * rate)) {}
-  double operator()(Rng& rng) {
+  double operator()(SplitMix64& rng) {
     v_ += k_ * (rng.Normal() * std::sqrt(2.0 / k_) - v_);
     return std::tanh(v_ * 0.5);
   }
@@ -93,7 +93,7 @@ const char* NoiseName(NoiseKind kind) {
   return "noise";
 }
 
-std::vector<float> MakeNoise(NoiseKind kind, size_t samples, int sample_rate, Rng& rng) {
+std::vector<float> MakeNoise(NoiseKind kind, size_t samples, int sample_rate, SplitMix64& rng) {
   std::vector<double> x(samples, 0.0);
   if (samples == 0) return {};
   const double rate = sample_rate;

@@ -198,7 +198,7 @@ const std::vector<std::string>& VoiceVariants() {
   return variants;
 }
 
-Voice RandomVoice(Rng& rng) {
+Voice RandomVoice(SplitMix64& rng) {
   Voice v;
   v.language = rng.Pick(EnglishAccents());
   v.variant = rng.Pick(VoiceVariants());

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "earshot/audio/decode.h"
-#include "earshot/synth/random.h"
+#include "earshot/util/random.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "instruments.h"
@@ -110,7 +110,7 @@ void QuietFluidSynth() {
 }
 
 std::vector<float> RenderClip(const Clip& clip, const TaggingOptions& o) {
-  Rng rng(clip.seed);
+  SplitMix64 rng(clip.seed);
   const SoundClass& sound = SoundClasses()[static_cast<size_t>(clip.sound)];
   const size_t frames = static_cast<size_t>(std::lround(clip.seconds * o.sample_rate));
   Synth synth(o.soundfont, o.sample_rate);
@@ -139,7 +139,7 @@ std::vector<Clip> PlanClips(const TaggingOptions& o) {
       for (int j = 0; j < per_class; ++j) {
         const std::string key = "tagging/" + std::to_string(split) + "/" + std::to_string(c) +
                                 "/" + std::to_string(j);
-        Rng rng(MixSeed(seed, HashString(key)));
+        SplitMix64 rng(MixSeed(seed, HashString(key)));
         Clip clip;
         // Freesound names files by 8 hex digits; a repeat is drawn again.
         do {

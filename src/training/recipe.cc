@@ -38,6 +38,10 @@ void TrainOptions::Validate() const {
   AtLeast("seeds", seeds, 1);
   OneOf("normalize", normalize, {"none", "global", "per_position"});
   OneOf("ensemble", ensemble, {"mean", "geometric"});
+  if (schedule.name == "cosine" && epochs <= schedule.warmup_epochs) {
+    ThrowOption("--epochs (" + Str(epochs) + ") should be more than --schedule.warmup_epochs (" +
+                Str(schedule.warmup_epochs) + ") with --schedule.name=cosine");
+  }
   ValidateGroup(loss, "loss");
   ValidateGroup(optimizer, "optimizer");
   ValidateGroup(schedule, "schedule");

@@ -25,10 +25,13 @@ LrSchedule::LrSchedule(const ScheduleOptions& options, double base_lr, int total
       monitor_(options.monitor, options.mode, options.min_delta),
       plateau_lr_(base_lr) {
   using option_checks::Str;
-  if (!(base_lr > 0)) ThrowOption("learning rate should be > 0. Given: " + Str(base_lr));
+  if (!(base_lr > 0)) {
+    ThrowOption("--train.optimizer.lr should be > 0 for a learning-rate schedule. Given: " + Str(base_lr));
+  }
   if (options.name == "cosine" && total_epochs <= options.warmup_epochs) {
-    ThrowOption("schedule 'cosine' needs more epochs (" + Str(total_epochs) + ") than schedule.warmup_epochs (" +
-                Str(options.warmup_epochs) + ")");
+    ThrowOption("--train.epochs (" + Str(total_epochs) + ") should be more than " +
+                "--train.schedule.warmup_epochs (" + Str(options.warmup_epochs) +
+                ") with --train.schedule.name=cosine");
   }
 }
 

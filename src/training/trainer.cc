@@ -29,7 +29,6 @@
 #include "earshot/training/metric_monitor.h"
 #include "earshot/training/optimizer.h"
 #include "earshot/training/schedule.h"
-#include "earshot/util/allocator.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/progress.h"
@@ -241,7 +240,7 @@ BundleInfo ModelTrainer::Info(int epoch, const std::map<std::string, double>& me
   prov["data_root"] = r_.data.root;
   prov["run"] = job_.name;
   prov["seed"] = seed_;
-  prov["threads"] = r_.train.ComputeThreads();
+  prov["threads"] = torch::get_num_threads();  // as the caller set them (SetComputeThreads)
   prov["fold"] = job_.fold;
   prov["epoch"] = epoch + 1;
   prov["metrics"] = metrics;
@@ -554,8 +553,6 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   } else {
     CheckFreshRunDir(out_dir);
   }
-  torch::set_num_threads(recipe.train.ComputeThreads());
-  KeepFreedMemoryForReuse();
   WarnIfComputeThreadsFillTheCores(recipe.train.ComputeThreads());
 
   Dataset ds = ReadDataset(recipe.data);

@@ -29,7 +29,7 @@ TEST(AugmentTest, NoiseReachesEightyPercentAtVolumesUniformToPointOne) {
   std::vector<float> x(400);
   for (int t = 0; t < trials; ++t) {
     std::fill(x.begin(), x.end(), 0.f);
-    ExampleRng rng = ExampleRng::For(1, kExampleStream, 0, t);
+    SplitMix64 rng = SplitMix64::For(1, kExampleStream, 0, t);
     const float returned = MixBackgroundNoise(x.data(), 400, noise, 0.8, 0.1, rng);
     float peak = 0;
     for (float v : x) peak = std::max(peak, std::abs(v));
@@ -56,7 +56,7 @@ TEST(AugmentTest, NoiseSegmentsStartAtRandomOffsetsAndWrap) {
   std::vector<bool> seen(100, false);
   for (int t = 0; t < 3000; ++t) {
     std::vector<float> x(30, 0.f);
-    ExampleRng rng = ExampleRng::For(2, kExampleStream, 0, t);
+    SplitMix64 rng = SplitMix64::For(2, kExampleStream, 0, t);
     AddNoiseSegment(x.data(), 30, store, 1.0f, rng);
     const int offset = static_cast<int>(std::lround(x[0] * 128)) - 1;
     ASSERT_LE(offset, 70);
@@ -65,7 +65,7 @@ TEST(AugmentTest, NoiseSegmentsStartAtRandomOffsetsAndWrap) {
   }
   EXPECT_EQ(std::count(seen.begin(), seen.begin() + 71, true), 71);
   std::vector<float> longer(250, 0.f);  // longer than the noise: repeated
-  ExampleRng rng(5);
+  SplitMix64 rng(5);
   AddNoiseSegment(longer.data(), 250, store, 1.0f, rng);
   for (int k = 0; k < 250; ++k) EXPECT_EQ(longer[k], ramp[k % 100]);
 }
@@ -77,7 +77,7 @@ TEST(AugmentTest, ShiftStaysWithinBoundsAndFillsWithZeros) {
   for (int t = 0; t < 4000; ++t) {
     std::vector<float> x(static_cast<size_t>(n), 1.0f);
     x[8000] = 5.0f;
-    ExampleRng rng = ExampleRng::For(3, kExampleStream, 0, t);
+    SplitMix64 rng = SplitMix64::For(3, kExampleStream, 0, t);
     const int64_t s = TimeShift(x.data(), n, max_shift, rng);
     ASSERT_LE(std::abs(s), max_shift);
     ASSERT_EQ(x[8000 + s], 5.0f);
@@ -101,7 +101,7 @@ TEST(AugmentTest, GainInDecibelRange) {
   double lo = 1e9, hi = -1e9;
   for (int t = 0; t < 2000; ++t) {
     std::vector<float> x(10, 0.5f);
-    ExampleRng rng = ExampleRng::For(4, kExampleStream, 0, t);
+    SplitMix64 rng = SplitMix64::For(4, kExampleStream, 0, t);
     const double db = ApplyGain(x.data(), 10, -6.0, 6.0, rng);
     ASSERT_NEAR(20 * std::log10(x[3] / 0.5), db, 1e-4);
     lo = std::min(lo, db);
@@ -142,7 +142,7 @@ TEST(AugmentTest, SpecAugmentMasksBandsOnEveryChannel) {
   int max_freq = 0, max_time = 0;
   for (int t = 0; t < 500; ++t) {
     std::vector<float> x(C * F * T, 1.0f);
-    ExampleRng rng = ExampleRng::For(5, kExampleStream, 0, t);
+    SplitMix64 rng = SplitMix64::For(5, kExampleStream, 0, t);
     SpecAugmentMasks(x.data(), C, F, T, o, rng);
     // Rows entirely masked are the frequency band; columns the time band.
     int rows = 0, cols = 0;
@@ -177,7 +177,7 @@ TEST(AugmentTest, SpecAugmentMeanValueIsTheExamplesMean) {
   o.time_masks = 0;
   std::vector<float> x(4 * 5);
   for (int i = 0; i < 20; ++i) x[i] = static_cast<float>(i);  // mean 9.5
-  ExampleRng rng(11);
+  SplitMix64 rng(11);
   SpecAugmentMasks(x.data(), 1, 4, 5, o, rng);
   const int64_t masked = std::count(x.begin(), x.end(), 9.5f);
   EXPECT_EQ(masked % 5, 0);
@@ -192,7 +192,7 @@ TEST(AugmentTest, MixupMixesFeaturesAndTargetsInTheSameProportion) {
     y[i * K + i % K] = 1.f;
   }
   const std::vector<float> x0 = x, y0 = y;
-  ExampleRng rng(12);
+  SplitMix64 rng(12);
   MixupBatch(x.data(), B, D, y.data(), K, 0.4, rng);
   double lam_sum = 0;
   int mixed = 0;
@@ -223,7 +223,7 @@ TEST(AugmentTest, MixupMixesFeaturesAndTargetsInTheSameProportion) {
 }
 
 TEST(ExampleRngTest, BetaHasTheRightMean) {
-  ExampleRng rng(13);
+  SplitMix64 rng(13);
   double sum = 0, sum_sq = 0;
   const int n = 20000;
   for (int i = 0; i < n; ++i) {

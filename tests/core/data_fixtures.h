@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -27,6 +30,18 @@ inline void WriteClip(const std::filesystem::path& path, int rate = 16000, int s
   std::vector<float> x(static_cast<size_t>(samples));
   for (int i = 0; i < samples; ++i) x[static_cast<size_t>(i)] = 0.1f * static_cast<float>(i % 7) / 7.f;
   WriteWav(path.string(), x, rate);
+}
+
+// A 440 Hz sine of n samples at 16 kHz whose largest |sample| is `peak`.
+inline std::vector<float> SineWithPeak(int64_t n, float peak, double hz = 440) {
+  std::vector<float> x(static_cast<size_t>(n));
+  float top = 0.f;
+  for (int64_t i = 0; i < n; ++i) {
+    x[static_cast<size_t>(i)] = static_cast<float>(std::sin(2 * M_PI * hz * static_cast<double>(i) / 16000.0));
+    top = std::max(top, std::fabs(x[static_cast<size_t>(i)]));
+  }
+  for (float& v : x) v *= peak / top;
+  return x;
 }
 
 }  // namespace earshot::testing_data

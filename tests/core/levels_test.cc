@@ -29,17 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-// A 440 Hz sine of n samples at 16 kHz whose largest |sample| is `peak`.
-std::vector<float> SineWithPeak(int64_t n, float peak, double hz = 440) {
-  std::vector<float> x(static_cast<size_t>(n));
-  float top = 0.f;
-  for (int64_t i = 0; i < n; ++i) {
-    x[static_cast<size_t>(i)] = static_cast<float>(std::sin(2 * M_PI * hz * static_cast<double>(i) / 16000.0));
-    top = std::max(top, std::fabs(x[static_cast<size_t>(i)]));
-  }
-  for (float& v : x) v *= peak / top;
-  return x;
-}
+using testing_data::SineWithPeak;
 
 FrontEndOptions Waveform(int rate) {
   FrontEndOptions f;
@@ -257,80 +247,6 @@ TEST(FloatWavLevels, TrainingBatchEqualsTheDecodedSamples) {
   auto batch = louder.Next();
   ASSERT_TRUE(batch);
   EXPECT_NEAR(*std::max_element(batch->features.begin(), batch->features.end()), 1.05f, 1e-4f);
-}
-
-// Runs `earshot inspect ARGS` and parses its JSON.
-nlohmann::json Inspect(const std::string& args) {
-  const std::string cmd = std::string(EARSHOT_BINARY) + " inspect " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0) << out;
-  return nlohmann::json::parse(out);
-}
-
-// `inspect` on a set with known clipped clips.
-TEST(InspectLevels, CountsPeaksAndClippingPerClass) {
-  const fs::path root = testing::FreshDir();
-  auto write = [&](const std::string& word, const std::string& name, std::vector<float> x, bool as_float) {
-    fs::create_directories(root / word);
-    WriteWav((root / word / (name + "_nohash_0.wav")).string(), x, 16000, as_float);
-  };
-  std::vector<float> clipped = SineWithPeak(8000, 1.5f);
-  for (float& v : clipped) v = std::clamp(v, -1.0f, 1.0f);
-  std::vector<float> loud_clipped = SineWithPeak(8000, 2.0f);
-  for (float& v : loud_clipped) v = std::clamp(v, -1.2f, 1.2f);
-  write("yes", "aaaa0001", SineWithPeak(8000, 0.5f), false);
-  write("yes", "aaaa0002", clipped, false);              // 16-bit, flat at full scale
-  write("yes", "aaaa0003", SineWithPeak(8000, 1.05f), true);  // float, above full scale
-  write("no", "bbbb0001", SineWithPeak(8000, 0.3f), false);
-  write("no", "bbbb0002", loud_clipped, true);           // float, flat at 1.2
-  const nlohmann::json j = Inspect(root.string());
-  std::map<std::string, nlohmann::json> levels;
-  for (const auto& c : j.at("classes")) levels[c.at("name").get<std::string>()] = c.at("levels");
-  ASSERT_EQ(levels.size(), 2u) << j.dump();
-  EXPECT_EQ(levels["yes"].at("clips"), 3);
-  EXPECT_EQ(levels["yes"].at("at_full_scale"), 2);
-  EXPECT_EQ(levels["yes"].at("above_full_scale"), 1);
-  EXPECT_EQ(levels["yes"].at("clipped"), 1);
-  EXPECT_NEAR(levels["yes"].at("largest_peak").get<double>(), 1.05, 1e-5);
-  EXPECT_EQ(levels["no"].at("clips"), 2);
-  EXPECT_EQ(levels["no"].at("at_full_scale"), 1);
-  EXPECT_EQ(levels["no"].at("above_full_scale"), 1);
-  EXPECT_EQ(levels["no"].at("clipped"), 1);
-  EXPECT_NEAR(levels["no"].at("largest_peak").get<double>(), 1.2, 1e-5);
-  const nlohmann::json& all = j.at("audio").at("levels");
-  EXPECT_EQ(all.at("clips"), 5);
-  EXPECT_EQ(all.at("at_full_scale"), 3);
-  EXPECT_EQ(all.at("above_full_scale"), 2);
-  EXPECT_EQ(all.at("clipped"), 2);
-}
-
-// .npz rows in `inspect`: levels per row, and the rows that break the rule
-// listed with the bad files.
-TEST(InspectLevels, NpzRowsAreMeasuredAndBadRowsListed) {
-  const fs::path root = testing::FreshDir();
-  const int rows = 4, width = 800;
-  std::vector<float> x;
-  for (float peak : {0.5f, 1.3f, 0.7f, 0.2f}) {
-    const std::vector<float> row = SineWithPeak(width, peak, 220);
-    x.insert(x.end(), row.begin(), row.end());
-  }
-  x[2 * width + 13] = std::numeric_limits<float>::quiet_NaN();
-  const std::string npz = (root / "set.npz").string();
-  WriteNpz(npz, {{"wav_vals", EncodeNpy({rows, width}, x.data())},
-                 {"label_vals", EncodeNpyStrings({rows, 1}, {"a", "b", "a", "b"})}});
-  const nlohmann::json j = Inspect(npz + " --set split=none");
-  const nlohmann::json& all = j.at("audio").at("levels");
-  EXPECT_EQ(all.at("clips"), 3);
-  EXPECT_EQ(all.at("above_full_scale"), 1);
-  EXPECT_NEAR(all.at("largest_peak").get<double>(), 1.3, 1e-5);
-  EXPECT_EQ(j.at("audio").at("readable"), 3);
-  ASSERT_EQ(j.at("bad_files").size(), 1u) << j.dump();
-  EXPECT_EQ(j.at("bad_files")[0].at("path"), npz + ": row 2 (2)");
-  EXPECT_EQ(j.at("bad_files")[0].at("reason"), "sample 13 is NaN");
 }
 
 }  // namespace

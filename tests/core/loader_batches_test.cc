@@ -383,7 +383,7 @@ TEST(LoaderTest, RefusesWhatCannotWork) {
 TEST(FeatureNormTest, GlobalAndPerPositionMatchTwoPassStatistics) {
   const int64_t n = 50, size = 6;
   std::vector<float> data(n * size);
-  ExampleRng rng(21);
+  SplitMix64 rng(21);
   for (int64_t e = 0; e < n; ++e) {
     for (int64_t p = 0; p < size; ++p) data[e * size + p] = static_cast<float>(100 + 10 * p + (p + 1) * rng.Normal());
   }

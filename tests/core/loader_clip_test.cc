@@ -30,7 +30,7 @@ TEST(FitClipTest, RandomCropReachesEveryOffsetUniformly) {
   std::vector<float> x = Ramp(n), out(len);
   std::vector<int> count(5, 0);
   for (uint64_t i = 0; i < 5000; ++i) {
-    ExampleRng rng = ExampleRng::For(3, kExampleStream, 0, i);
+    SplitMix64 rng = SplitMix64::For(3, kExampleStream, 0, i);
     FitClip(x.data(), n, len, &rng, out.data());
     const int offset = static_cast<int>(out[0]) - 1;
     ASSERT_GE(offset, 0);
@@ -46,7 +46,7 @@ TEST(FitClipTest, RandomPadPlacesTheClipAnywhereInside) {
   std::vector<float> x = Ramp(n), out(len);
   std::vector<int> count(5, 0);
   for (uint64_t i = 0; i < 5000; ++i) {
-    ExampleRng rng = ExampleRng::For(4, kExampleStream, 0, i);
+    SplitMix64 rng = SplitMix64::For(4, kExampleStream, 0, i);
     FitClip(x.data(), n, len, &rng, out.data());
     int64_t left = 0;
     while (out[left] == 0) ++left;

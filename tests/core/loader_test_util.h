@@ -16,7 +16,7 @@ namespace earshot::testing {
 
 // Uniform noise in [-amplitude, amplitude) from a fixed seed.
 inline std::vector<float> Noise(int64_t n, float amplitude, uint64_t seed) {
-  ExampleRng rng(seed);
+  SplitMix64 rng(seed);
   std::vector<float> x(static_cast<size_t>(n));
   for (float& v : x) v = static_cast<float>(rng.Uniform(-amplitude, amplitude));
   return x;

@@ -14,11 +14,9 @@
 #include "earshot/data/loader_options.h"
 #include "earshot/data/store_options.h"
 #include "earshot/features/frontend_options.h"
+#ifdef EARSHOT_WITH_PLOTS
 #include "earshot/report/run_report.h"
-#include "earshot/synth/keyword_archive.h"
-#include "earshot/synth/keywords.h"
-#include "earshot/synth/mixtures.h"
-#include "earshot/synth/tagging.h"
+#endif
 #include "earshot/util/error.h"
 #include "earshot/util/option_checks.h"
 #include "earshot/util/option_keys.h"
@@ -294,6 +292,17 @@ TEST(Options, TableOfABaseRecipe) {
   EXPECT_GE(recipes, 10);
 }
 
+TEST(Options, RenameOptionKeysRenamesEachKeyAMessageNames) {
+  const auto upper = [](const std::string& key) {
+    std::string out = key;
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  };
+  EXPECT_EQ(RenameOptionKeys("--min_sources and --keywords.seed should differ; see --x.", upper),
+            "--MIN_SOURCES and --KEYWORDS.SEED should differ; see --X.");
+  EXPECT_EQ(RenameOptionKeys("-- alone, -x, x--", upper), "-- alone, -x, x--");
+}
+
 // Every message of every option struct names keys that --set accepts.
 TEST(Options, EveryMessageNamesAKeySetAccepts) {
   FrontEndOptions f;
@@ -306,29 +315,9 @@ TEST(Options, EveryMessageNamesAKeySetAccepts) {
   messages += testing::CheckMessageKeys(d, "data");
   messages += testing::CheckMessageKeys(l, "loader");
   messages += testing::CheckMessageKeys(s, "store");
+#ifdef EARSHOT_WITH_PLOTS  // the report is part of the plots build
   messages += testing::CheckMessageKeys(report::ReportOptions(), "");
-  EXPECT_GE(messages, 60);
-}
-
-TEST(Options, RenameOptionKeysRenamesEachKeyAMessageNames) {
-  const auto upper = [](const std::string& key) {
-    std::string out = key;
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-  };
-  EXPECT_EQ(RenameOptionKeys("--min_sources and --keywords.seed should differ; see --x.", upper),
-            "--MIN_SOURCES and --KEYWORDS.SEED should differ; see --X.");
-  EXPECT_EQ(RenameOptionKeys("-- alone, -x, x--", upper), "-- alone, -x, x--");
-}
-
-// The demo data generators' options too: `earshot synth` renames the keys
-// their messages name by its flags.
-TEST(Options, SynthMessagesNameOptionsByTheirKeys) {
-  int messages = 0;
-  messages += testing::CheckMessageKeys(KeywordOptions(), "");
-  messages += testing::CheckMessageKeys(KeywordArchiveOptions(), "");
-  messages += testing::CheckMessageKeys(MixtureOptions(), "");
-  messages += testing::CheckMessageKeys(TaggingOptions(), "");
+#endif
   EXPECT_GE(messages, 60);
 }
 

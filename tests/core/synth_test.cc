@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "../option_keys.h"
 #include "earshot/audio/decode.h"
 #include "earshot/synth/keyword_archive.h"
 #include "earshot/synth/keywords.h"
@@ -22,7 +23,6 @@
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/npz.h"
-#include "earshot/util/options.h"
 
 namespace earshot {
 namespace {
@@ -67,7 +67,7 @@ double LagOneCorrelation(const std::vector<float>& x) {
 }
 
 TEST(SynthRandom, IsReproducibleAndUniform) {
-  Rng a(42), b(42);
+  SplitMix64 a(42), b(42);
   double sum = 0;
   for (int i = 0; i < 10000; ++i) {
     const double u = a.Uniform();
@@ -84,7 +84,7 @@ TEST(SynthRandom, IsReproducibleAndUniform) {
 TEST(SynthNoise, UnitRmsWithTheExpectedColour) {
   std::map<NoiseKind, double> r1;
   for (NoiseKind k : AllNoiseKinds()) {
-    Rng rng(3);
+    SplitMix64 rng(3);
     const std::vector<float> x = MakeNoise(k, 16000, 16000, rng);
     ASSERT_EQ(x.size(), 16000u);
     double e = 0;
@@ -380,31 +380,6 @@ TEST(SynthTagging, MissingSoundfontIsNamed) {
   }
 }
 
-// A shell command's standard output; its exit status in `status`.
-std::string Capture(const std::string& cmd, int& status) {
-  std::string out;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buf[256];
-  while (fgets(buf, sizeof(buf), pipe)) out += buf;
-  status = pclose(pipe);
-  return out;
-}
-
-TEST(SynthCli, KeywordsSubcommandPrintsTheSummary) {
-  const std::string dir = FreshDir("cli_keywords");
-  const std::string cmd = std::string(EARSHOT_BINARY) + " synth keywords " + dir +
-                          " --speakers 1 --words yes,bed --repeats 3 --seed 5 --noise-seconds 1 2>/dev/null";
-  int status = -1;
-  const std::string out = Capture(cmd, status);
-  EXPECT_EQ(status, 0) << out;
-  EXPECT_NE(out.find("wrote 4 clips of 2 words by 1 speakers"), std::string::npos) << out;
-  EXPECT_NE(out.find("yes       3"), std::string::npos) << out;
-  int files = 0;
-  for (const auto& e : fs::directory_iterator(dir + "/yes")) files += e.is_regular_file();
-  EXPECT_EQ(files, 3);
-}
-
 TEST(SynthFolder, EmptyOrNewFoldersAreUsedOthersRefusedUnlessForced) {
   const std::string dir = FreshDir("folder");
   PrepareSynthFolder(dir + "/new", "mixtures", MixtureOutputs(), false);
@@ -445,122 +420,15 @@ TEST(SynthFolder, AnEarlierOutputOfTheSameKindIsReplacedOtherKindsRefused) {
   }
 }
 
-TEST(SynthCli, RefusesAFolderHoldingOtherFiles) {
-  const std::string dir = FreshDir("cli_busy");
-  WriteFileAtomic(dir + "/thesis.tex", "years of work");
-  const std::string cmd = std::string(EARSHOT_BINARY) + " synth keywords " + dir +
-                          " --speakers 1 --words yes 2>&1";
-  int status = 0;
-  const std::string out = Capture(cmd, status);
-  EXPECT_NE(status, 0) << out;
-  EXPECT_NE(out.find("not empty (1 entry: thesis.tex)"), std::string::npos) << out;
-  EXPECT_FALSE(fs::exists(dir + "/yes"));
-}
-
-// The flag of each option of a synth command: its dotted key in kebab case,
-// except that `synth npz` flags its spoken rows' options by their own names
-// and has no --noise-seconds (an archive has no background noise files).
-std::map<std::string, std::string> ExpectedFlags(const std::string& kind, const Options& options) {
-  std::map<std::string, std::string> flags;
-  for (const auto& [key, help] : ListOptions(options)) {
-    std::string name = kind == "npz" && key.rfind("keywords.", 0) == 0 ? key.substr(9) : key;
-    if (kind == "npz" && key == "keywords.noise_seconds") continue;
-    for (char& c : name) {
-      if (c == '_' || c == '.') c = '-';
-    }
-    flags[key] = "--" + name;
-  }
-  return flags;
-}
-
-TEST(SynthCli, EveryOptionIsAFlagWithItsHelpAndDefault) {
-  const KeywordOptions keywords;
-  const KeywordArchiveOptions archive;
-  const MixtureOptions mixtures;
-  const TaggingOptions tagging;
-  const std::vector<std::pair<std::string, const Options*>> kinds = {
-      {"keywords", &keywords}, {"npz", &archive}, {"mixtures", &mixtures}, {"tagging", &tagging}};
-  for (const auto& [kind, options] : kinds) {
-    int status = -1;
-    const std::string help = Capture(std::string(EARSHOT_BINARY) + " synth " + kind + " --help", status);
-    EXPECT_EQ(status, 0) << help;
-    const auto flags = ExpectedFlags(kind, *options);
-    for (const auto& [key, text] : ListOptions(*options)) {
-      const auto flag = flags.find(key);
-      if (flag == flags.end()) continue;
-      // "  --noisy-share FLOAT=0.3     share of clips ...": the flag, then its help.
-      const size_t at = help.find("  " + flag->second + " ");
-      ASSERT_NE(at, std::string::npos) << kind << ": no " << flag->second << " for " << key << "\n" << help;
-      const size_t end = help.find("\n  -", at + 2);
-      EXPECT_NE(help.substr(at, end - at).find(text), std::string::npos)
-          << kind << " " << flag->second << ": help should be '" << text << "'\n" << help;
-    }
-  }
-  int status = -1;
-  const std::string npz = Capture(std::string(EARSHOT_BINARY) + " synth npz --help", status);
-  EXPECT_NE(npz.find("  --speakers INT=60 "), std::string::npos) << npz;  // the archive's default
-  EXPECT_NE(npz.find("  --sample-rate INT=8000 "), std::string::npos) << npz;
-  EXPECT_EQ(npz.find("--noise-seconds"), std::string::npos) << npz;
-  EXPECT_EQ(npz.find("--keywords"), std::string::npos) << npz;
-  const std::string mix = Capture(std::string(EARSHOT_BINARY) + " synth mixtures --help", status);
-  EXPECT_NE(mix.find("  --gain-spread-db FLOAT=12 "), std::string::npos) << mix;
-}
-
-TEST(SynthCli, FlagsSetTheirOptions) {
-  // keywords: a list, a float and the sample rate, which had no flag before.
-  const std::string dir = FreshDir("cli_keyword_flags");
-  int status = -1;
-  std::string out = Capture(std::string(EARSHOT_BINARY) + " synth keywords " + dir +
-                                " --speakers 1 --words bed,yes --sample-rate 8000 --noisy-share 0"
-                                " --noise-seconds 1 2>&1",
-                            status);
-  ASSERT_EQ(status, 0) << out;
-  EXPECT_NE(out.find("wrote 2 clips of 2 words by 1 speakers"), std::string::npos) << out;
-  for (const char* word : {"bed", "yes"}) {
-    for (const auto& e : fs::directory_iterator(dir + "/" + word)) {
-      const AudioInfo info = ProbeFile(e.path().string());
-      EXPECT_EQ(info.sample_rate, 8000) << e.path();
-      EXPECT_EQ(info.frames, 8000) << e.path();
-    }
-  }
-  EXPECT_EQ(ProbeFile(dir + "/_background_noise_/white_noise.wav").frames, 8000);
-
-  // npz: the spoken rows' options by their own names, and --silence.
-  const std::string path = FreshDir("cli_npz_flags") + "/speech.npz";
-  out = Capture(std::string(EARSHOT_BINARY) + " synth npz " + path +
-                    " --speakers 1 --words yes,bed --silence 3 --sample-rate 4000 --seed 9 2>&1",
-                status);
-  ASSERT_EQ(status, 0) << out;
-  const auto members = ReadNpz(path);
-  EXPECT_EQ(NpzMember(members, "wav_vals", path).shape, (std::vector<int64_t>{5, 4000}));
-  std::map<std::string, int> counts;
-  for (const auto& l : NpzMember(members, "label_vals", path).strings) ++counts[l];
-  EXPECT_EQ(counts, (std::map<std::string, int>{{"yes", 1}, {"unknown", 1}, {"silence", 3}}));
-}
-
-TEST(SynthCli, ABadValueNamesTheFlagAsTyped) {
-  const std::string dir = FreshDir("cli_bad_values");
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"keywords " + dir + "/k --noisy-share 2", "error: --noisy-share should be in [0, 1]"},
-      {"keywords " + dir + "/k --words yes,banana", "error: --words: 'banana'"},
-      {"npz " + dir + "/a.npz --speakers 0", "error: --speakers should be in [1, 100000]. Given: 0"},
-      {"npz " + dir + "/a.npz --sample-rate 100", "error: --sample-rate should be in [4000, 96000]"},
-      {"mixtures " + dir + "/m --min-sources 5",
-       "error: --min-sources and --max-sources should satisfy"},
-      {"mixtures " + dir + "/m --gain-spread-db 99", "error: --gain-spread-db should be in [0, 60]"},
-      {"tagging " + dir + "/t --clips-per-class 0 --test-per-class 0",
-       "error: --clips-per-class and --test-per-class should be"},
-      {"tagging " + dir + "/t --flip-share 1.5", "error: --flip-share should be in [0, 1]"},
-      {"tagging " + dir + "/t --classes many", "--classes"},
-  };
-  for (const auto& [args, want] : cases) {
-    int status = 0;
-    const std::string out = Capture(std::string(EARSHOT_BINARY) + " synth " + args + " 2>&1", status);
-    EXPECT_NE(status, 0) << args << ": " << out;
-    EXPECT_NE(out.find(want), std::string::npos) << args << ": " << out;
-    EXPECT_EQ(out.find('_'), std::string::npos) << args << ": a key, not a flag: " << out;
-  }
-  EXPECT_FALSE(fs::exists(dir + "/k"));
+// Each message of the generators' options names the option by its key, as
+// the other option structs do; `earshot synth` renames the keys by its flags.
+TEST(SynthOptions, MessagesNameOptionsByTheirKeys) {
+  int messages = 0;
+  messages += testing::CheckMessageKeys(KeywordOptions(), "");
+  messages += testing::CheckMessageKeys(KeywordArchiveOptions(), "");
+  messages += testing::CheckMessageKeys(MixtureOptions(), "");
+  messages += testing::CheckMessageKeys(TaggingOptions(), "");
+  EXPECT_GE(messages, 60);
 }
 
 }  // namespace

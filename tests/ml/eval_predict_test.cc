@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../run_earshot.h"
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/eval/metrics.h"
@@ -362,13 +363,10 @@ TEST(PredictionFormats, NpyWithIdsBesideIt) {
 
 // stdout, and stderr too unless `quiet`.
 std::string RunCli(const std::string& args, int* status, bool quiet = false) {
-  const std::string cmd = std::string(EARSHOT_BINARY) + " " + args + (quiet ? " 2>/dev/null" : " 2>&1");
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
-  *status = pclose(pipe);
-  return out;
+  const testing::CommandResult r = testing::RunEarshot(
+      args, quiet ? testing::Capture::kStdout : testing::Capture::kStdoutAndStderr);
+  *status = r.status;
+  return r.output;
 }
 
 TEST_F(EvalPredictTest, CommandLineEvalAndPredict) {
@@ -482,13 +480,13 @@ TEST_F(EvalPredictTest, PredictShowsProgressOnStderrForManyFiles) {
   const auto tone = Tone(300.0, kRate / 4, 0.0);
   const int n = static_cast<int>(kProgressFiles) + 4;
   for (int i = 0; i < n; ++i) WriteWav((many / ("t" + std::to_string(i) + ".wav")).string(), tone, kRate);
-  const std::string out = (*dir_ / "many.csv").string(), err = (*dir_ / "many.err").string();
-  const std::string cmd = std::string(EARSHOT_BINARY) + " predict " + BundlePath(1) + " " + many.string() +
-                          " > " + out + " 2> " + err;
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile(err);
+  const std::string out = (*dir_ / "many.csv").string();
+  const testing::CommandResult r = testing::RunEarshot(
+      "predict " + BundlePath(1) + " " + many.string() + " --out " + out, testing::Capture::kStderr);
+  ASSERT_EQ(r.status, 0) << r.output;
   const std::string csv = ReadFile(out);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), n + 1);
-  EXPECT_NE(ReadFile(err).find("predict " + BundlePath(1)), std::string::npos) << ReadFile(err);
+  EXPECT_NE(r.output.find("predict " + BundlePath(1)), std::string::npos) << r.output;
 }
 
 // --format npy writes the ensemble's matrix, its row ids and each model's
@@ -552,6 +550,7 @@ TEST_F(EvalPredictTest, CommandLineNpyAndSavedPredictions) {
 // seeds trained with the KL loss, `earshot eval` reporting the KL of one
 // bundle, `earshot predict` writing the DACON submission of both.
 TEST(SoftLabels, TrainEvalAndDaconSubmission) {
+  if (!testing::kWithSynth) GTEST_SKIP() << "built without synth (EARSHOT_WITH_SYNTH=OFF): no data set to train on";
   const fs::path dir = earshot::testing::ScratchDir("soft_labels");
   fs::remove_all(dir);
   const std::string data = (dir / "mixtures").string();

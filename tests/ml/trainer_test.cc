@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "../run_earshot.h"
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/data/readers.h"
@@ -146,6 +147,24 @@ TEST(Trainer, LearnsTonesAndWritesTheRun) {
   EXPECT_EQ(b.info.features.n_mels, 20);
   EXPECT_EQ(b.info.example_shape, (std::vector<int64_t>{1, 20, 51}));
   EXPECT_NE(m.validation_metrics_json.find("\"accuracy\""), std::string::npos);
+}
+
+// Process-wide settings are the caller's: training with train.threads = 2
+// leaves LibTorch at the one thread the caller set, and the bundle records
+// the count it trained with.
+TEST(Trainer, LeavesTheComputeThreadsToTheCaller) {
+  const fs::path root = MakeToneSet("trainer_threads");
+  const std::string out = (root.parent_path() / "run").string();
+  fs::remove_all(out);
+  RecipeOptions r = TinyRecipe(root);
+  r.train.epochs = 1;
+  r.train.threads = 2;
+  SetComputeThreads(1);
+  const TrainSummary s = TrainRecipe(r, out, false);
+  EXPECT_EQ(torch::get_num_threads(), 1);
+  const Bundle b = LoadBundle(s.models.at(0).best_bundle);
+  EXPECT_EQ(nlohmann::json::parse(b.info.provenance_json).at("threads").get<int>(), 1);
+  EXPECT_THROW(SetComputeThreads(0), Error);
 }
 
 TEST(Trainer, SameSeedSameMetricsAndResumeEndsWhereAnUninterruptedRunWould) {
@@ -297,11 +316,10 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
   const std::string run = (dir / "run").string();
   fs::remove_all(run);
-  const std::string cmd = std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
-                          " --set train.epochs=3 --out " + run + " > " + (dir / "out.txt").string() +
-                          " 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile((dir / "out.txt").string());
-  const std::string out = ReadFile((dir / "out.txt").string());
+  const testing::CommandResult r_out =
+      testing::RunEarshot("train " + (dir / "tones.toml").string() + " --set train.epochs=3 --out " + run);
+  ASSERT_EQ(r_out.status, 0) << r_out.output;
+  const std::string& out = r_out.output;
   EXPECT_NE(out.find("report: " + run + "/report.html"), std::string::npos) << out;
   const std::string page = ReadFile(run + "/report.html");
   EXPECT_NE(page.find("tones-cli"), std::string::npos);
@@ -339,16 +357,16 @@ TEST(TrainCommand, WarnsWhenComputeThreadsFillTheCores) {
   auto train = [&](const std::string& env) {
     const std::string run = (dir / "run").string();
     fs::remove_all(run);
-    const std::string log = (dir / "out.txt").string();
-    const std::string cmd = env + std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
-                            " --no-report --out " + run + " > " + log + " 2>&1";
-    EXPECT_EQ(std::system(cmd.c_str()), 0) << ReadFile(log);
-    return ReadFile(log);
+    const testing::CommandResult r = testing::RunEarshot(
+        "train " + (dir / "tones.toml").string() + " --no-report --out " + run,
+        testing::Capture::kStdoutAndStderr, env);
+    EXPECT_EQ(r.status, 0) << r.output;
+    return r.output;
   };
   const std::string spinning = train("");
   EXPECT_NE(spinning.find("warning: train.threads = " + std::to_string(cores)), std::string::npos) << spinning;
   EXPECT_NE(spinning.find("OMP_WAIT_POLICY=PASSIVE"), std::string::npos) << spinning;
-  const std::string passive = train("OMP_WAIT_POLICY=PASSIVE ");
+  const std::string passive = train("OMP_WAIT_POLICY=PASSIVE");
   EXPECT_EQ(passive.find("warning:"), std::string::npos) << passive;
 }
 
@@ -360,12 +378,10 @@ TEST(TrainCommand, OnBadFileFailNamesTheFileAndTrainsNothing) {
   WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
   const std::string run = (dir / "run").string();
   fs::remove_all(run);
-  const std::string log = (dir / "out.txt").string();
-  const std::string cmd = std::string(EARSHOT_BINARY) + " train " + (dir / "tones.toml").string() +
-                          " --on-bad-file fail --out " + run + " > " + log + " 2>&1";
-  EXPECT_NE(std::system(cmd.c_str()), 0);
-  EXPECT_NE(ReadFile(log).find("ffffffff_nohash_0.wav: not a sound file"), std::string::npos)
-      << ReadFile(log);
+  const testing::CommandResult r_out =
+      testing::RunEarshot("train " + (dir / "tones.toml").string() + " --on-bad-file fail --out " + run);
+  EXPECT_NE(r_out.status, 0);
+  EXPECT_NE(r_out.output.find("ffffffff_nohash_0.wav: not a sound file"), std::string::npos) << r_out.output;
   EXPECT_FALSE(FileExists(run + "/model/log.csv"));
 }
 
@@ -433,12 +449,11 @@ TEST(TrainCommand, ALibTorchErrorPrintsOneLineNamingWhatToChange) {
   auto train = [&](const std::string& prefix, const std::string& before, const std::string& after = "") {
     const std::string run = (dir / "run").string();
     fs::remove_all(run);
-    const std::string log = (dir / "err.txt").string();
-    const std::string cmd = prefix + std::string(EARSHOT_BINARY) + before + " train " +
-                            (dir / "tones.toml").string() + " --no-report --out " + run + after + " 2> " +
-                            log + " > /dev/null";
-    EXPECT_NE(std::system(cmd.c_str()), 0);
-    return ReadFile(log);
+    const testing::CommandResult r = testing::RunEarshot(
+        before + " train " + (dir / "tones.toml").string() + " --no-report --out " + run + after,
+        testing::Capture::kStderr, prefix);
+    EXPECT_NE(r.status, 0);
+    return r.output;
   };
   const std::string err = train("", "");
   // The progress bar may have written lines before it; the error is one line.
@@ -451,7 +466,7 @@ TEST(TrainCommand, ALibTorchErrorPrintsOneLineNamingWhatToChange) {
   EXPECT_EQ(err.find("frame #"), std::string::npos) << err;
   EXPECT_NE(train("", " --debug").find("frame #"), std::string::npos);
   EXPECT_NE(train("", "", " --debug").find("frame #"), std::string::npos);
-  EXPECT_NE(train("EARSHOT_DEBUG=1 ", "").find("frame #"), std::string::npos);
+  EXPECT_NE(train("EARSHOT_DEBUG=1", "").find("frame #"), std::string::npos);
 }
 
 TEST(TorchError, DescribedWithoutBacktraceAndWithAHint) {
@@ -473,10 +488,11 @@ TEST(TorchError, DescribedWithoutBacktraceAndWithAHint) {
   EXPECT_FALSE(DescribeTorchError(Error(ErrorKind::kIo, "x"), false));
 }
 
-std::string RunEarshot(const std::string& args, const std::string& log) {
-  const std::string cmd = std::string(EARSHOT_BINARY) + " " + args + " > " + log + " 2>&1";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << ReadFile(log);
-  return ReadFile(log);
+// What the binary prints; it should succeed.
+std::string RunOk(const std::string& args) {
+  const testing::CommandResult r = testing::RunEarshot(args);
+  EXPECT_EQ(r.status, 0) << args << "\n" << r.output;
+  return r.output;
 }
 
 TEST(TrainCommand, UnreadableFilesAreInNoSplitAndAFinishedRunHasNothingToTrain) {
@@ -486,9 +502,9 @@ TEST(TrainCommand, UnreadableFilesAreInNoSplitAndAFinishedRunHasNothingToTrain) 
   RecipeOptions r = TinyRecipe(root);
   r.train.epochs = 1;
   WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
-  const std::string run = (dir / "run").string(), log = (dir / "out.txt").string();
+  const std::string run = (dir / "run").string();
   fs::remove_all(run);
-  const std::string first = RunEarshot("train " + (dir / "tones.toml").string() + " --no-report --out " + run, log);
+  const std::string first = RunOk("train " + (dir / "tones.toml").string() + " --no-report --out " + run);
   EXPECT_NE(first.find("training clips/s"), std::string::npos) << first;
   // split.csv: the unreadable file is in no split; the 42 readable ones are.
   const std::string split = ReadFile(run + "/model/split.csv");
@@ -502,7 +518,7 @@ TEST(TrainCommand, UnreadableFilesAreInNoSplitAndAFinishedRunHasNothingToTrain) 
   EXPECT_EQ(used, 42);
   EXPECT_EQ(data["counts"]["none"]["low"].get<int>(), 1) << data.dump();
   // Resuming the finished run trains nothing and says so.
-  const std::string again = RunEarshot("train --resume " + run + " --no-report", log);
+  const std::string again = RunOk("train --resume " + run + " --no-report");
   EXPECT_NE(again.find("nothing was left to train"), std::string::npos) << again;
   EXPECT_EQ(again.find("clips/s"), std::string::npos) << again;
 }
@@ -537,7 +553,7 @@ TEST(TrainCommand, InterruptSaysHowToResumeAndTheCheckpointResumes) {
   EXPECT_EQ(WEXITSTATUS(status), 130) << out;
   EXPECT_NE(out.find("resume with: earshot train --resume " + run + "\n"), std::string::npos) << out;
   // The checkpoint is whole: the run resumes and finishes its 30 epochs.
-  RunEarshot("train --resume " + run + " --no-report", log);
+  RunOk("train --resume " + run + " --no-report");
   const std::string epochs = ReadFile(run + "/model/log.csv");
   EXPECT_EQ(std::count(epochs.begin(), epochs.end(), '\n'), 31) << epochs;
 }

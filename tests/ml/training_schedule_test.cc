@@ -83,7 +83,7 @@ TEST(ScheduleTest, CosineNeedsEpochsAfterWarmup) {
     LrSchedule s(o, 0.1, 3);
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "schedule 'cosine' needs more epochs (3) than schedule.warmup_epochs (3)");
+    EXPECT_EQ(std::string(e.what()), "--train.epochs (3) should be more than --train.schedule.warmup_epochs (3) with --train.schedule.name=cosine");
   }
 }
 

@@ -18,7 +18,7 @@ namespace earshot {
 // (n - length) / 2, left padding (length - n) / 2); with an rng the offset
 // is uniform over every position (seed 003's random crop and random-offset
 // padding).
-void FitClip(const float* in, int64_t n, int64_t length, ExampleRng* rng, float* out);
+void FitClip(const float* in, int64_t n, int64_t length, SplitMix64* rng, float* out);
 
 // Starts of windows of `length` samples, `hop` apart, covering a clip of n
 // samples: 0, hop, 2 hop, ... and a last window ending exactly at n. A clip

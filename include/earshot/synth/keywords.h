@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "earshot/synth/parallel.h"
+#include "earshot/util/parallel.h"
 #include "earshot/synth/speech.h"
 #include "earshot/util/options.h"
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "earshot/synth/parallel.h"
+#include "earshot/util/parallel.h"
 #include "earshot/util/options.h"
 
 namespace earshot {

@@ -2,14 +2,14 @@
 // Speech Commands layout, the noise under some keyword clips and the
 // `silence` clips of the 12-label set.
 //
-//   Rng rng(7);
+//   SplitMix64 rng(7);
 //   std::vector<float> tap = MakeNoise(NoiseKind::kRunningTap, 16000 * 30, 16000, rng);
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
-#include "earshot/synth/random.h"
+#include "earshot/util/random.h"
 
 namespace earshot {
 
@@ -27,6 +27,6 @@ const std::vector<NoiseKind>& AllNoiseKinds();
 const char* NoiseName(NoiseKind kind);
 
 // `samples` samples of the noise at unit RMS.
-std::vector<float> MakeNoise(NoiseKind kind, size_t samples, int sample_rate, Rng& rng);
+std::vector<float> MakeNoise(NoiseKind kind, size_t samples, int sample_rate, SplitMix64& rng);
 
 }  // namespace earshot

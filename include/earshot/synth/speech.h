@@ -1,7 +1,7 @@
 // Synthetic speakers: espeak-ng voices (an accent, a voice variant, speed
 // and pitch) saying words, trimmed and resampled.
 //
-//   Rng rng(1);
+//   SplitMix64 rng(1);
 //   Voice v = RandomVoice(rng);            // e.g. en-gb-scotland+m3, 160 wpm
 //   std::vector<float> yes = Speak(v, "yes", 16000);
 //   std::string id = SpeakerId(v);         // "3fa85f64": one voice, one speaker
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "earshot/synth/random.h"
+#include "earshot/util/random.h"
 
 namespace earshot {
 
@@ -30,7 +30,7 @@ const std::vector<std::string>& EnglishAccents();
 const std::vector<std::string>& VoiceVariants();
 
 // A voice drawn from the accents, the variants and ranges of speed and pitch.
-Voice RandomVoice(Rng& rng);
+Voice RandomVoice(SplitMix64& rng);
 
 // Eight hex digits derived from every setting of the voice, as Speech
 // Commands names a speaker in the part of a file name before "_nohash_".

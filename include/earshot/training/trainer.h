@@ -2,6 +2,7 @@
 // each with its logs, curves, checkpoints and bundle, then their ensemble.
 //
 //   RecipeOptions r = LoadRecipe("configs/kws-dscnn.toml", {"train.epochs=5"});
+//   SetComputeThreads(r.train.ComputeThreads());  // the program's choice
 //   TrainSummary s = TrainRecipe(r, "runs/kws", /*resume=*/false);
 //   // s.models[0].best_bundle == "runs/kws/model/best.bundle"
 //
@@ -40,9 +41,19 @@ struct TrainSummary {
   double train_clips_per_second = 0.0;       // training steps only, data pipeline included
 };
 
-// With `resume`, the recipe is the one in out_dir/recipe.toml (plus the
-// given overrides, e.g. more epochs) and every model continues from its
-// last completed epoch; finished models are not trained again.
+// LibTorch's compute threads for the whole process (torch::set_num_threads).
+// Process-wide settings are the program's: the library never changes them
+// behind its caller's back. `earshot train` calls this with the recipe's
+// train.threads resolved (TrainOptions::ComputeThreads) before TrainRecipe,
+// and KeepFreedMemoryForReuse (util/allocator.h) in main.
+void SetComputeThreads(int threads);
+
+// Trains with the LibTorch threads the caller has set (SetComputeThreads;
+// each bundle records the count); the loader takes the cores that
+// train.threads leaves over. With `resume`, the recipe is the one in
+// out_dir/recipe.toml (plus the given overrides, e.g. more epochs) and
+// every model continues from its last completed epoch; finished models are
+// not trained again.
 TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume);
 
 }  // namespace earshot

@@ -8,7 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data_fixtures.h"
+#include "../core/data_fixtures.h"
+#include "../run_earshot.h"
 
 namespace earshot {
 namespace {
@@ -20,14 +21,9 @@ using testing_data::WriteText;
 
 // Runs the binary; returns stdout and sets the exit status.
 std::string RunEarshot(const std::string& args, int* status) {
-  std::string cmd = std::string(EARSHOT_BINARY) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  *status = pclose(p);
-  return out;
+  const testing::CommandResult r = testing::RunEarshot(args, testing::Capture::kStdout);
+  *status = r.status;
+  return r.output;
 }
 
 // 16-bit PCM WAV with `channels` interleaved channels of silence.
@@ -143,17 +139,13 @@ TEST(DataInspect, SpeechCommandsListAndWantedWords) {
   EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 16);
 
   // Bad options fail with the option's name.
-  std::string cmd = std::string(EARSHOT_BINARY) + " inspect " + root.string() +
-                    " --set folds=x 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[512] = {0};
-  size_t n = fread(buf, 1, sizeof(buf) - 1, p);
-  buf[n] = 0;
-  EXPECT_NE(pclose(p), 0);
-  EXPECT_NE(std::string(buf).find("--data.folds should be an integer. Given: 'x'"), std::string::npos) << buf;
+  const testing::CommandResult bad = testing::RunEarshot("inspect " + root.string() + " --set folds=x");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.output.find("--data.folds should be an integer. Given: 'x'"), std::string::npos) << bad.output;
 }
 
 TEST(DataInspect, PlotsAreWritten) {
+  if (!testing::kWithPlots) GTEST_SKIP() << "built without plots (EARSHOT_WITH_PLOTS=OFF)";
   fs::path root = FreshDir();
   WriteText(root / "train.csv", "fname,label,manually_verified\na.wav,Bark,1\nb.wav,Cello,0\n");
   WriteClip(root / "audio_train" / "a.wav", 16000, 8000);

@@ -1,4 +1,4 @@
-#include "earshot/synth/parallel.h"
+#include "earshot/util/parallel.h"
 
 #include <atomic>
 #include <exception>
@@ -25,9 +25,9 @@ void ParallelFor(int64_t count, int threads, const std::function<void(int64_t)>&
         failed = true;
         return;
       }
+      if (!progress) continue;
       std::lock_guard<std::mutex> lock(mutex);
-      ++done;
-      if (progress) progress(done, count);
+      progress(++done, count);
     }
   };
   std::vector<std::thread> pool;

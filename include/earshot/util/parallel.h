@@ -1,6 +1,7 @@
-// Runs the items of a data set on a few threads and reports progress. Work
-// is given out in index order; each item must depend only on its index, so
-// the output does not depend on the number of threads.
+// Runs the items of a job (clips to load, files to probe, a data set to
+// make) on a few threads and reports progress. Work is given out in index
+// order; each item must depend only on its index, so the output does not
+// depend on the number of threads.
 #pragma once
 
 #include <cstdint>
