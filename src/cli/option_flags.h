@@ -28,7 +28,8 @@ namespace earshot::cli {
 // "noisy_share" -> "noisy-share".
 std::string KebabCase(const std::string& name);
 
-// The flags AddOptionFlags made: the flag of each dotted key.
+// The flags AddOptionFlags made: the flag of each dotted key, to name
+// options in errors as the user types them.
 class OptionFlags {
  public:
   explicit OptionFlags(std::map<std::string, std::string> flag_of_key)
@@ -48,11 +49,8 @@ class OptionFlags {
       throw Error(ErrorKind::kInvalidOption, Rename(e.what()));
     }
   }
-  // Dotted key -> flag ("keywords.speakers" -> "--speakers").
-  const std::map<std::string, std::string>& flags() const { return flag_of_key_; }
-
  private:
-  std::map<std::string, std::string> flag_of_key_;
+  std::map<std::string, std::string> flag_of_key_;  // "keywords.speakers" -> "--speakers"
 };
 
 // What a command changes in the naming, by dotted key.
