@@ -71,7 +71,6 @@ void Run(const PredictArgs& a) {
   std::vector<std::string> classes;
   std::vector<std::pair<std::string, std::string>> skipped;  // id, reason
   if (!predictors.empty()) {
-    if (predictors.front()->info().task == "multi_label") eo.renormalize = false;
     std::vector<std::string> paths, ids;
     for (const auto& in : ListInputs(inputs)) {
       paths.push_back(in.path);

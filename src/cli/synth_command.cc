@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "option_flags.h"
 #include "earshot/audio/decode.h"
 #include "earshot/synth/example.h"
 #include "earshot/synth/keyword_archive.h"
@@ -41,6 +42,13 @@ void AddForce(CLI::App* cmd, bool& force) {
                 "without it: a new or empty folder, or this command's earlier output (replaced)");
 }
 
+// Makes `body` the command's callback: an option error it throws names the
+// options by their flags.
+template <typename F>
+void OnRun(CLI::App* cmd, const OptionFlags& flags, F body) {
+  cmd->callback([flags, body] { flags.Naming(body); });
+}
+
 class Stopwatch {
  public:
   double Seconds() const {
@@ -60,18 +68,10 @@ void AddKeywords(CLI::App& synth) {
       "1 s, plus _background_noise_/), spoken by espeak-ng voices; one voice per speaker.\n"
       "  earshot synth keywords data/keywords --speakers 160 --seed 1");
   cmd->add_option("out", *out, "output folder")->required();
-  cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
-  cmd->add_option("--speakers", o->speakers, "distinct voices, one speaker each");
-  cmd->add_option("--words", o->words, "words to say (of the 35); default all")->delimiter(',');
-  cmd->add_option("--repeats", o->repeats,
-                  "takes per speaker of each command and digit; other words once");
-  cmd->add_option("--noisy-share", o->noisy_share, "share of clips with low background noise");
-  cmd->add_option("--noise-seconds", o->noise_seconds,
-                  "length of each _background_noise_ file; 0: 20-60 s at random");
-  cmd->add_option("--threads", o->threads, "worker threads");
+  const OptionFlags flags = AddOptionFlags(cmd, *o);
   auto force = std::make_shared<bool>(false);
   AddForce(cmd, *force);
-  cmd->callback([o, out, force] {
+  OnRun(cmd, flags, [o, out, force] {
     o->Validate();
     PrepareSynthFolder(*out, "keywords", KeywordOutputs(), *force);
     Stopwatch watch;
@@ -99,13 +99,13 @@ void AddNpz(CLI::App& synth) {
       "label_vals (N, 1) strings (yes ... go, unknown, silence).\n"
       "  earshot synth npz data/speech_wav_8000.npz --speakers 60");
   cmd->add_option("out", *out, "output .npz")->required();
-  cmd->add_option("--seed", o->keywords.seed, "random seed: same seed, byte-identical file");
-  cmd->add_option("--speakers", o->keywords.speakers, "distinct voices");
-  cmd->add_option("--repeats", o->keywords.repeats,
-                  "takes per speaker of each command and digit; other words once");
-  cmd->add_option("--silence", o->silence, "silence rows; -1: as many as each command has");
-  cmd->add_option("--threads", o->keywords.threads, "worker threads");
-  cmd->callback([o, out] {
+  // The spoken rows' options are the archive's own: --speakers, not
+  // --keywords-speakers. It writes no background noise files.
+  FlagRules rules;
+  rules.flat_groups = {"keywords"};
+  rules.left_out["keywords.noise_seconds"] = "an archive has no _background_noise_ files";
+  const OptionFlags flags = AddOptionFlags(cmd, *o, rules);
+  OnRun(cmd, flags, [o, out] {
     o->Validate();
     Stopwatch watch;
     const KeywordArchiveSummary s = WriteKeywordArchive(*o, *out, Bar("npz"));
@@ -130,16 +130,10 @@ void AddMixtures(CLI::App& synth) {
       "submission.csv): each clip mixes 2-4 of N sources; a source's share is its energy.\n"
       "  earshot synth mixtures data/mixtures --sources 30 --train 400 --test 100");
   cmd->add_option("out", *out, "output folder")->required();
-  cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
-  cmd->add_option("--sources", o->sources, "distinct voices: the label columns");
-  cmd->add_option("--train", o->train, "train clips");
-  cmd->add_option("--test", o->test, "test clips");
-  cmd->add_option("--min-sources", o->min_sources, "sources per clip, at least");
-  cmd->add_option("--max-sources", o->max_sources, "sources per clip, at most");
-  cmd->add_option("--threads", o->threads, "worker threads");
+  const OptionFlags flags = AddOptionFlags(cmd, *o);
   auto force = std::make_shared<bool>(false);
   AddForce(cmd, *force);
-  cmd->callback([o, out, force] {
+  OnRun(cmd, flags, [o, out, force] {
     o->Validate();
     PrepareSynthFolder(*out, "mixtures", MixtureOutputs(), *force);
     Stopwatch watch;
@@ -163,20 +157,10 @@ void AddTagging(CLI::App& synth) {
       "audio_test/, train.csv, sample_submission.csv), 44.1 kHz, 0.3-10 s, via FluidSynth.\n"
       "  earshot synth tagging data/tagging --classes 41 --clips-per-class 20");
   cmd->add_option("out", *out, "output folder")->required();
-  cmd->add_option("--seed", o->seed, "random seed: same seed, byte-identical files");
-  cmd->add_option("--classes", o->classes, "classes: the first N of the 41 labels");
-  cmd->add_option("--clips-per-class", o->clips_per_class, "train clips of each class");
-  cmd->add_option("--test-per-class", o->test_per_class, "test clips of each class");
-  cmd->add_option("--min-seconds", o->min_seconds, "shortest clip, s");
-  cmd->add_option("--max-seconds", o->max_seconds, "longest clip, s");
-  cmd->add_option("--verified-share", o->verified_share,
-                  "share of train rows with manually_verified = 1");
-  cmd->add_option("--flip-share", o->flip_share, "share of unverified rows whose label is wrong");
-  cmd->add_option("--soundfont", o->soundfont, "General MIDI soundfont (.sf2)");
-  cmd->add_option("--threads", o->threads, "worker threads");
+  const OptionFlags flags = AddOptionFlags(cmd, *o);
   auto force = std::make_shared<bool>(false);
   AddForce(cmd, *force);
-  cmd->callback([o, out, force] {
+  OnRun(cmd, flags, [o, out, force] {
     o->Validate();
     PrepareSynthFolder(*out, "tagging", TaggingOutputs(), *force);
     Stopwatch watch;

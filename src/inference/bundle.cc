@@ -50,7 +50,7 @@ void FromRecipe(BundleInfo& info, const std::string& path) {
   const std::string origin = path + " [recipe]";
   const std::string& recipe = info.recipe_toml;
   const std::string loss = recipe.empty() ? "" : TomlString(recipe, "train.loss.name", "cross_entropy", origin);
-  info.output = loss == "bce" || (loss.empty() && info.task == "multi_label") ? "sigmoid" : "softmax";
+  info.output = loss == "bce" ? "sigmoid" : "softmax";
   if (recipe.empty()) return;
   LoadTomlString(info.data, TomlTable(recipe, "data", origin), origin + " [data]");
   LoadTomlString(info.store, TomlTable(recipe, "store", origin), origin + " [store]");
@@ -131,6 +131,12 @@ Bundle LoadBundle(const std::string& path) {
     }
   } catch (const nlohmann::json::exception& e) {
     ThrowBadData(path + ": bundle metadata is incomplete (" + e.what() + ")");
+  }
+  // Recipes train single_label and soft_label models only; a bundle of
+  // another task would be evaluated and combined by rules meant for these.
+  if (info.task != "single_label" && info.task != "soft_label") {
+    ThrowBadData(path + ": bundle task should be single_label | soft_label (what earshot's recipes "
+                 "train). Given: '" + info.task + "'");
   }
   if (info.output != "softmax" && info.output != "sigmoid") {
     ThrowBadData(path + ": bundle output should be softmax | sigmoid. Given: '" + info.output + "'");

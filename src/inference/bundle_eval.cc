@@ -88,7 +88,6 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
   CheckSameLabels(predictors);
   const Predictor& first = *predictors.front();
   const std::vector<std::string>& labels = first.labels();
-  if (first.info().task == "multi_label") eo.renormalize = false;
 
   // Unreadable files: the store's policy, with no limit on their share
   // (each clip's prediction stands alone).
@@ -178,10 +177,6 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
       ThrowBadData(data_root + ": soft and hard labels mixed in one split");
     }
     r.report = eval::EvaluateSoftLabels(r.predictions.scores, r.targets, labels);
-  } else if (r.task == "multi_label") {
-    std::vector<float> targets(kept.size() * k, 0.f);
-    for (size_t row = 0; row < r.labels.size(); ++row) targets[row * k + static_cast<size_t>(r.labels[row])] = 1.f;
-    r.report = eval::EvaluateMultiLabel(r.predictions.scores, targets, labels);
   } else {
     r.report = eval::EvaluateSingleLabel(r.predictions.scores, r.labels, labels, options.top_k);
   }

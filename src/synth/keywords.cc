@@ -67,30 +67,30 @@ void KeywordOptions::Visit(OptionVisitor& v) {
 
 void KeywordOptions::Validate() const {
   if (speakers < 1 || speakers > 100000) {
-    ThrowOption("speakers should be in [1, 100000]. Given: " + std::to_string(speakers));
+    ThrowOption("--speakers should be in [1, 100000]. Given: " + std::to_string(speakers));
   }
   const auto& all = SpeechCommandsWords();
   for (const auto& w : words) {
     if (std::find(all.begin(), all.end(), w) == all.end()) {
       std::string known;
       for (const auto& k : all) known += (known.empty() ? "" : " ") + k;
-      ThrowOption("words: '" + w + "' is not a Speech Commands word (known: " + known + ")");
+      ThrowOption("--words: '" + w + "' is not a Speech Commands word (known: " + known + ")");
     }
   }
   if (repeats < 1 || repeats > 20) {
-    ThrowOption("repeats should be in [1, 20]. Given: " + std::to_string(repeats));
+    ThrowOption("--repeats should be in [1, 20]. Given: " + std::to_string(repeats));
   }
   if (!(noisy_share >= 0 && noisy_share <= 1)) {
-    ThrowOption("noisy_share should be in [0, 1]. Given: " + std::to_string(noisy_share));
+    ThrowOption("--noisy_share should be in [0, 1]. Given: " + std::to_string(noisy_share));
   }
   if (sample_rate < 4000 || sample_rate > 96000) {
-    ThrowOption("sample_rate should be in [4000, 96000]. Given: " + std::to_string(sample_rate));
+    ThrowOption("--sample_rate should be in [4000, 96000]. Given: " + std::to_string(sample_rate));
   }
   if (noise_seconds < 0 || noise_seconds > 3600) {
-    ThrowOption("noise_seconds should be in [0, 3600]. Given: " + std::to_string(noise_seconds));
+    ThrowOption("--noise_seconds should be in [0, 3600]. Given: " + std::to_string(noise_seconds));
   }
   if (threads < 1 || threads > 256) {
-    ThrowOption("threads should be in [1, 256]. Given: " + std::to_string(threads));
+    ThrowOption("--threads should be in [1, 256]. Given: " + std::to_string(threads));
   }
 }
 

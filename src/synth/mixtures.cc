@@ -117,29 +117,29 @@ void MixtureOptions::Visit(OptionVisitor& v) {
 
 void MixtureOptions::Validate() const {
   if (sources < 2 || sources > 1000) {
-    ThrowOption("sources should be in [2, 1000]. Given: " + std::to_string(sources));
+    ThrowOption("--sources should be in [2, 1000]. Given: " + std::to_string(sources));
   }
   if (min_sources < 1 || min_sources > max_sources || max_sources > sources) {
-    ThrowOption("min_sources and max_sources should satisfy 1 <= min <= max <= sources (" +
+    ThrowOption("--min_sources and --max_sources should satisfy 1 <= min <= max <= sources (" +
                 std::to_string(sources) + "). Given: " + std::to_string(min_sources) + " and " +
                 std::to_string(max_sources));
   }
   if (train < 0 || test < 0 || train + test < 1 || train > 10000000 || test > 10000000) {
-    ThrowOption("train and test should be >= 0 with at least one clip. Given: " +
+    ThrowOption("--train and --test should be >= 0 with at least one clip. Given: " +
                 std::to_string(train) + " and " + std::to_string(test));
   }
   if (!(gain_spread_db >= 0 && gain_spread_db <= 60)) {
-    ThrowOption("gain_spread_db should be in [0, 60]. Given: " + std::to_string(gain_spread_db));
+    ThrowOption("--gain_spread_db should be in [0, 60]. Given: " + std::to_string(gain_spread_db));
   }
   if (!(seconds >= 0.1 && seconds <= 3.0)) {
-    ThrowOption("seconds should be in [0.1, 3] (streams hold a few seconds of speech). Given: " +
+    ThrowOption("--seconds should be in [0.1, 3] (streams hold a few seconds of speech). Given: " +
                 std::to_string(seconds));
   }
   if (sample_rate < 4000 || sample_rate > 96000) {
-    ThrowOption("sample_rate should be in [4000, 96000]. Given: " + std::to_string(sample_rate));
+    ThrowOption("--sample_rate should be in [4000, 96000]. Given: " + std::to_string(sample_rate));
   }
   if (threads < 1 || threads > 256) {
-    ThrowOption("threads should be in [1, 256]. Given: " + std::to_string(threads));
+    ThrowOption("--threads should be in [1, 256]. Given: " + std::to_string(threads));
   }
 }
 

@@ -189,29 +189,29 @@ void TaggingOptions::Visit(OptionVisitor& v) {
 void TaggingOptions::Validate() const {
   const int most = static_cast<int>(SoundClasses().size());
   if (classes < 1 || classes > most) {
-    ThrowOption("classes should be in [1, " + std::to_string(most) + "]. Given: " +
+    ThrowOption("--classes should be in [1, " + std::to_string(most) + "]. Given: " +
                 std::to_string(classes));
   }
   if (clips_per_class < 0 || test_per_class < 0 || clips_per_class + test_per_class < 1 ||
       clips_per_class > 100000 || test_per_class > 100000) {
-    ThrowOption("clips_per_class and test_per_class should be in [0, 100000], not both 0. Given: " +
+    ThrowOption("--clips_per_class and --test_per_class should be in [0, 100000], not both 0. Given: " +
                 std::to_string(clips_per_class) + " and " + std::to_string(test_per_class));
   }
   if (!(min_seconds >= 0.05 && min_seconds <= max_seconds && max_seconds <= 60)) {
-    ThrowOption("min_seconds and max_seconds should satisfy 0.05 <= min <= max <= 60. Given: " +
+    ThrowOption("--min_seconds and --max_seconds should satisfy 0.05 <= min <= max <= 60. Given: " +
                 std::to_string(min_seconds) + " and " + std::to_string(max_seconds));
   }
   if (!(verified_share >= 0 && verified_share <= 1)) {
-    ThrowOption("verified_share should be in [0, 1]. Given: " + std::to_string(verified_share));
+    ThrowOption("--verified_share should be in [0, 1]. Given: " + std::to_string(verified_share));
   }
   if (!(flip_share >= 0 && flip_share <= 1)) {
-    ThrowOption("flip_share should be in [0, 1]. Given: " + std::to_string(flip_share));
+    ThrowOption("--flip_share should be in [0, 1]. Given: " + std::to_string(flip_share));
   }
   if (sample_rate < 8000 || sample_rate > 96000) {
-    ThrowOption("sample_rate should be in [8000, 96000]. Given: " + std::to_string(sample_rate));
+    ThrowOption("--sample_rate should be in [8000, 96000]. Given: " + std::to_string(sample_rate));
   }
   if (threads < 1 || threads > 256) {
-    ThrowOption("threads should be in [1, 256]. Given: " + std::to_string(threads));
+    ThrowOption("--threads should be in [1, 256]. Given: " + std::to_string(threads));
   }
 }
 

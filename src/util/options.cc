@@ -14,6 +14,7 @@
 
 #include "earshot/util/error.h"
 #include "earshot/util/option_checks.h"
+#include "earshot/util/option_keys.h"
 
 namespace earshot {
 namespace {
@@ -427,23 +428,9 @@ std::string QualifyKeys(const std::string& message, const Options& options,
   FindVisitor level("");
   const_cast<Options&>(options).Visit(level);
   const std::set<std::string> names(level.names.begin(), level.names.end());
-  std::string out;
-  size_t i = 0;
-  while (i < message.size()) {
-    const size_t dash = message.find("--", i);
-    if (dash == std::string::npos) break;
-    size_t end = dash + 2;
-    while (end < message.size() &&
-           (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_' ||
-            message[end] == '.')) {
-      ++end;
-    }
-    const std::string key = message.substr(dash + 2, end - dash - 2);
-    out += message.substr(i, dash + 2 - i);
-    if (names.count(key.substr(0, key.find('.')))) out += scope + ".";
-    i = dash + 2;
-  }
-  return out + message.substr(i);
+  return RenameOptionKeys(message, [&](const std::string& key) {
+    return names.count(key.substr(0, key.find('.'))) ? scope + "." + key : key;
+  });
 }
 
 // "[trian]" in a recipe: the table or key it names, the closest known one
@@ -520,6 +507,27 @@ void ValidateOptions(const Options& options, const std::string& scope) {
 
 void ValidateGroup(const Options& child, const std::string& name) {
   NamingOptions(child, name, [&] { child.Validate(); });
+}
+
+std::string RenameOptionKeys(const std::string& message,
+                             const std::function<std::string(const std::string&)>& rename) {
+  std::string out;
+  size_t i = 0;
+  while (i < message.size()) {
+    const size_t dash = message.find("--", i);
+    if (dash == std::string::npos) break;
+    size_t end = dash + 2;
+    while (end < message.size() &&
+           (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_' ||
+            message[end] == '.')) {
+      ++end;
+    }
+    while (end > dash + 2 && message[end - 1] == '.') --end;  // a full stop after the key
+    out += message.substr(i, dash + 2 - i);
+    if (end > dash + 2) out += rename(message.substr(dash + 2, end - dash - 2));
+    i = end;
+  }
+  return out + message.substr(i);
 }
 
 std::string QualifyOptionKeys(const std::string& message, const Options& options,

@@ -2,6 +2,7 @@
 // errors for unknown options and values that do not parse.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -18,6 +19,7 @@
 #endif
 #include "earshot/util/error.h"
 #include "earshot/util/option_checks.h"
+#include "earshot/util/option_keys.h"
 
 namespace earshot {
 namespace {
@@ -288,6 +290,17 @@ TEST(Options, TableOfABaseRecipe) {
     ++recipes;
   }
   EXPECT_GE(recipes, 10);
+}
+
+TEST(Options, RenameOptionKeysRenamesEachKeyAMessageNames) {
+  const auto upper = [](const std::string& key) {
+    std::string out = key;
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  };
+  EXPECT_EQ(RenameOptionKeys("--min_sources and --keywords.seed should differ; see --x.", upper),
+            "--MIN_SOURCES and --KEYWORDS.SEED should differ; see --X.");
+  EXPECT_EQ(RenameOptionKeys("-- alone, -x, x--", upper), "-- alone, -x, x--");
 }
 
 // Every message of every option struct names keys that --set accepts.

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "../option_keys.h"
 #include "earshot/audio/decode.h"
 #include "earshot/synth/keyword_archive.h"
 #include "earshot/synth/keywords.h"
@@ -417,6 +418,17 @@ TEST(SynthFolder, AnEarlierOutputOfTheSameKindIsReplacedOtherKindsRefused) {
     EXPECT_NE(std::string(e.what()).find("an earlier `earshot synth mixtures` output, not tagging"),
               std::string::npos) << e.what();
   }
+}
+
+// Each message of the generators' options names the option by its key, as
+// the other option structs do; `earshot synth` renames the keys by its flags.
+TEST(SynthOptions, MessagesNameOptionsByTheirKeys) {
+  int messages = 0;
+  messages += testing::CheckMessageKeys(KeywordOptions(), "");
+  messages += testing::CheckMessageKeys(KeywordArchiveOptions(), "");
+  messages += testing::CheckMessageKeys(MixtureOptions(), "");
+  messages += testing::CheckMessageKeys(TaggingOptions(), "");
+  EXPECT_GE(messages, 60);
 }
 
 }  // namespace

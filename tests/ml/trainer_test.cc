@@ -717,6 +717,39 @@ TEST(Bundle, WeightsThatDoNotFitTheConfigAreRefused) {
   EXPECT_THROW(LoadBundle(path), Error);
 }
 
+// Recipes train single_label and soft_label models: a bundle recording
+// another task is refused by name, for eval and predict alike.
+TEST(Bundle, ATaskRecipesDoNotTrainIsRefusedNamingTheFile) {
+  const fs::path dir = testing::ScratchDir("bundle_task");
+  BundleInfo info = DsCnnInfo();
+  auto model = BuildModel(info.model, info.example_shape, 3);
+  const std::string path = (dir / "tags.bundle").string();
+  for (const char* task : {"single_label", "soft_label"}) {
+    info.task = task;
+    SaveBundle(path, info, *model);
+    EXPECT_EQ(LoadBundle(path).info.task, task);
+  }
+  info.task = "multi_label";
+  info.output = "sigmoid";
+  SaveBundle(path, info, *model);
+  const std::string want =
+      path + ": bundle task should be single_label | soft_label (what earshot's recipes train). "
+             "Given: 'multi_label'";
+  try {
+    LoadBundle(path);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kBadData);
+    EXPECT_EQ(std::string(e.what()), want);
+  }
+  try {
+    Predictor p(path);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), want);
+  }
+}
+
 // A byte flipped inside the weights changes the probabilities without a
 // word unless the bundle's checksum catches it; a bundle written before
 // checksums existed still loads.
@@ -763,8 +796,7 @@ TEST(Bundle, DamagedWeightsAreRefusedNamingTheFile) {
 TEST(Bundle, CarriesItsOutputAndLoaderOrReadsThemFromItsRecipe) {
   const fs::path dir = testing::ScratchDir("bundle_output");
   BundleInfo info = DsCnnInfo();
-  info.task = "multi_label";
-  info.output = "sigmoid";
+  info.output = "sigmoid";  // single labels trained with bce
   info.loader.clip.hop_seconds = 0.25;
   info.loader.seed = 7;
   info.data.split = "kfold";

@@ -34,7 +34,7 @@ struct BundleInfo {
   FrontEndOptions features;
   ModelOptions model;
   std::vector<std::string> labels;     // output order of the model
-  std::string task = "single_label";   // single_label | soft_label | multi_label
+  std::string task = "single_label";   // single_label | soft_label (what recipes train; LoadBundle refuses others)
   std::string output = "softmax";      // softmax | sigmoid: how logits become probabilities
   int64_t clip_samples = 0;            // the model's window, at features.sample_rate
   std::vector<int64_t> example_shape;  // the front end's output for one window

@@ -42,7 +42,7 @@ struct BundleEval {
   std::string data_root;
   std::string layout;
   std::string split;
-  std::string task;                    // the first bundle's: single_label | soft_label | multi_label
+  std::string task;                    // the first bundle's: single_label | soft_label
   eval::MetricsReport report;
   eval::Predictions predictions;       // rows = evaluated clips, columns = the bundle's labels
   std::vector<int> labels;             // per row: bundle label index, -1 when soft-labelled
