@@ -1,6 +1,7 @@
 #include "earshot/data/inspect.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "earshot/audio/decode.h"
 #include "earshot/data/load_clips.h"
@@ -11,6 +12,7 @@ namespace earshot {
 namespace {
 
 struct Probe {
+  Probe(std::string p, std::string i) : path(std::move(p)), id(std::move(i)) {}
   std::string path;
   std::string id;  // empty for noise files
   bool ok = false;
@@ -37,10 +39,10 @@ AudioReport InspectAudio(const Dataset& ds, int threads) {
   AudioReport r;
   std::vector<Probe> probes;
   for (const auto& clip : ds.clips) {
-    if (!clip.path.empty()) probes.push_back({clip.path, clip.id});
+    if (!clip.path.empty()) probes.emplace_back(clip.path, clip.id);
   }
   const size_t n_clip_probes = probes.size();
-  for (const auto& f : ds.noise_files) probes.push_back({f, ""});
+  for (const auto& f : ds.noise_files) probes.emplace_back(f, "");
   ProbeAll(probes, threads);
 
   for (size_t i = 0; i < probes.size(); ++i) {

@@ -22,8 +22,8 @@ TEST(InspectAudio, RatesDurationsUnreadableAndLevels) {
   const fs::path root = FreshDir() / "set";
   WriteClip(root / "a" / "one.wav", 16000, 1600);   // 0.1 s
   WriteClip(root / "a" / "two.wav", 8000, 1600);    // 0.2 s
-  WriteWav((root / "b" / "loud.wav").string(), SineWithPeak(800, 1.5f), 8000, true);  // 0.1 s, float
   WriteText(root / "b" / "broken.wav", "RIFF, but not really");
+  WriteWav((root / "b" / "loud.wav").string(), SineWithPeak(800, 1.5f), 8000, true);  // 0.1 s, float
   DataOptions o;
   o.root = root.string();
   o.layout = "folder";
