@@ -4,12 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "earshot/util/error.h"
+#include "earshot/util/option_keys.h"
 #include "earshot/util/options.h"
 
 namespace earshot::testing {
@@ -17,16 +17,10 @@ namespace earshot::testing {
 // The KEY of every "--KEY" in a message ("--features.n_fft=512" -> features.n_fft).
 inline std::vector<std::string> NamedKeys(const std::string& message) {
   std::vector<std::string> keys;
-  for (size_t at = message.find("--"); at != std::string::npos; at = message.find("--", at + 2)) {
-    size_t end = at + 2;
-    while (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) ||
-                                    message[end] == '_' || message[end] == '.')) {
-      ++end;
-    }
-    std::string key = message.substr(at + 2, end - at - 2);
-    while (!key.empty() && key.back() == '.') key.pop_back();
-    if (!key.empty()) keys.push_back(key);
-  }
+  RenameOptionKeys(message, [&](const std::string& key) {
+    keys.push_back(key);
+    return key;
+  });
   return keys;
 }
 

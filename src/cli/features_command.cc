@@ -72,7 +72,6 @@ void Run(const FeaturesArgs& a) {
   FrontEndOptions options;
   if (!a.config.empty()) LoadTomlFile(options, a.config, "features");
   ApplySettings(options, a.sets, "features");
-  ValidateOptions(options, "features");
   FrontEnd fe(options);
   AudioInfo info;
   std::vector<float> samples = DecodeFile(a.file, options.sample_rate, &info);

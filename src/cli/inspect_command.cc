@@ -96,7 +96,6 @@ void Run(const InspectArgs& a) {
   if (!a.data.empty()) o.root = a.data;
   if (!a.layout.empty()) o.layout = a.layout;
   ApplySettings(o, a.sets, "data");
-  ValidateOptions(o, "data");
   Dataset ds = ReadDataset(o);
   if (a.list) {
     PrintList(ds);

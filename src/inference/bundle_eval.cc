@@ -31,7 +31,6 @@ DataOptions DataOptionsFor(const BundleInfo& info, const std::string& root,
   d.split_file.clear();
   if (d.split == "file") d.split = "auto";
   ApplySettings(d, settings, "data");
-  ValidateOptions(d, "data");
   return d;
 }
 

@@ -564,14 +564,6 @@ void ClearUntrainedRun(const std::string& out_dir, TrainingObserver& observer) {
   for (const auto& p : entries) std::filesystem::remove_all(p, ec);
 }
 
-// Every recipe key with its value, dotted: "train.optimizer.lr" -> 0.001.
-void FlattenRecipe(const json& j, const std::string& prefix, std::map<std::string, json>& out) {
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it->is_object()) FlattenRecipe(*it, prefix + it.key() + ".", out);
-    else out[prefix + it.key()] = *it;
-  }
-}
-
 // A resumed run continues the recorded one: only settings that change
 // neither the model nor its data nor the learning-rate curve may differ.
 void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
@@ -579,9 +571,7 @@ void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
   if (!FileExists(path)) return;
   RecipeOptions recorded;
   LoadTomlFile(recorded, path);
-  std::map<std::string, json> was, now;
-  FlattenRecipe(json::parse(ToJson(recorded)), "", was);
-  FlattenRecipe(json::parse(ToJson(recipe)), "", now);
+  const std::map<std::string, std::string> was = FlatValues(recorded), now = FlatValues(recipe);
   // Threads change the speed only; the bad-file policy can only stop a run
   // whose files went bad since, not change the clips it trains on.
   static const std::set<std::string> kFree{
@@ -590,15 +580,15 @@ void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
   for (const auto& [key, value] : now) {
     const auto it = was.find(key);
     if (kFree.count(key) || (it != was.end() && it->second == value)) continue;
-    const std::string old_value = it == was.end() ? "(not recorded)" : it->second.dump();
+    const std::string old_value = it == was.end() ? "(not recorded)" : it->second;
     if (key == "train.epochs") {
       if (recorded.train.schedule.name != "cosine") continue;
-      ThrowOption("--resume " + out_dir + ": train.epochs was " + old_value + ", now " + value.dump() +
+      ThrowOption("--resume " + out_dir + ": train.epochs was " + old_value + ", now " + value +
                   ": the cosine schedule's horizon is the run's epoch count, and changing it would "
                   "move the learning rate of the epochs left; resume with train.epochs=" + old_value +
                   ", or start a new run");
     }
-    ThrowOption("--resume " + out_dir + ": " + key + " was " + old_value + ", now " + value.dump() +
+    ThrowOption("--resume " + out_dir + ": " + key + " was " + old_value + ", now " + value +
                 ": a resumed run continues the recorded model on the recorded data; resume without "
                 "changing it, or start a new run with another --out");
   }

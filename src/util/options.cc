@@ -227,10 +227,10 @@ void WriteToml(const json& j, const std::string& table, std::string& out) {
   }
 }
 
-void FlattenLines(const json& j, const std::string& prefix, std::string& out) {
+void Flatten(const json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it->is_object()) FlattenLines(*it, prefix + it.key() + ".", out);
-    else out += prefix + it.key() + " = " + TomlValue(*it) + "\n";
+    if (it->is_object()) Flatten(*it, prefix + it.key() + ".", out);
+    else out[prefix + it.key()] = TomlValue(*it);
   }
 }
 
@@ -421,10 +421,12 @@ class SetValue {
   std::string key_, text_;
 };
 
+}  // namespace
+
 // "--n_mels" -> "--features.n_mels" for each option of `options` a message
 // names.
-std::string QualifyKeys(const std::string& message, const Options& options,
-                        const std::string& scope) {
+std::string QualifyOptionKeys(const std::string& message, const Options& options,
+                              const std::string& scope) {
   FindVisitor level("");
   const_cast<Options&>(options).Visit(level);
   const std::set<std::string> names(level.names.begin(), level.names.end());
@@ -432,6 +434,8 @@ std::string QualifyKeys(const std::string& message, const Options& options,
     return names.count(key.substr(0, key.find('.'))) ? scope + "." + key : key;
   });
 }
+
+namespace {
 
 // "[trian]" in a recipe: the table or key it names, the closest known one
 // and what is known at that level.
@@ -530,10 +534,6 @@ std::string RenameOptionKeys(const std::string& message,
   return out + message.substr(i);
 }
 
-std::string QualifyOptionKeys(const std::string& message, const Options& options,
-                              const std::string& scope) {
-  return QualifyKeys(message, options, scope);
-}
 namespace {
 
 toml::table ParseToml(const std::string& text, const std::string& origin) {
@@ -621,7 +621,13 @@ void LoadJson(Options& options, const std::string& text, const std::string& orig
 
 std::string ToString(const Options& options) {
   std::string out;
-  FlattenLines(OptionsJson(options), "", out);
+  for (const auto& [key, value] : FlatValues(options)) out += key + " = " + value + "\n";
+  return out;
+}
+
+std::map<std::string, std::string> FlatValues(const Options& options) {
+  std::map<std::string, std::string> out;
+  Flatten(OptionsJson(options), "", out);
   return out;
 }
 

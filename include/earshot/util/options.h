@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,8 @@ void LoadJson(Options& options, const std::string& json, const std::string& orig
 
 // One "key = value" line per field, dotted keys, for logs and --help.
 std::string ToString(const Options& options);
+// The same, as dotted key -> value in TOML form: for comparing two sets.
+std::map<std::string, std::string> FlatValues(const Options& options);
 
 // Every dotted key with its help text, for the CLI's option listing.
 std::vector<std::pair<std::string, std::string>> ListOptions(const Options& options);
