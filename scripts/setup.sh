@@ -13,7 +13,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libbenchmark-dev
   libplplot-dev plplot-driver-cairo
-  zlib1g-dev libssl-dev
+  zlib1g-dev libssl-dev libzip-dev
+  libcpp-httplib-dev libasound2-dev
   espeak-ng libespeak-ng-dev fluidsynth libfluidsynth-dev fluid-soundfont-gm
   chromium
 )
