@@ -136,6 +136,55 @@ TEST(Npz, CorruptDataFailsTheCrc) {
   EXPECT_NE(e.find("wav_vals.npy"), std::string::npos) << e;
 }
 
+std::string ParseError(const std::string& bytes, const std::string& name) {
+  try {
+    ParseNpz(bytes, name);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Npz, ParsesFromMemoryAsFromFile) {
+  const std::string path = EARSHOT_FIXTURES "/npz/compressed.npz";
+  const auto members = ParseNpz(ReadFile(path), "upload.npz");
+  EXPECT_EQ(NpzMember(members, "counts", path).data, (std::vector<float>{1.f, -2.f, 3.f}));
+  const std::vector<float> x = {1.f, 2.f};
+  const std::string ours = EncodeNpz({{"x", EncodeNpy({2}, x.data())}}, "mem.npz");
+  EXPECT_EQ(NpzMember(ParseNpz(ours, "mem.npz"), "x", "mem.npz").data, x);
+}
+
+TEST(Npz, MemberThatIsNotNpyIsNamed) {
+  const std::vector<float> x = {1.f};
+  const std::string bytes = EncodeNpz(
+      {{"wav_vals", EncodeNpy({1}, x.data())}, {"notes", "plain text, not an array"}}, "x");
+  const std::string e = ParseError(bytes, "damaged.npz");
+  EXPECT_EQ(e, "damaged.npz: member notes.npy: not a .npy array (bad magic)");
+}
+
+TEST(Npz, TruncatedArchiveInMemoryNamesWhatIsMissing) {
+  const std::string bytes = ReadFile(EARSHOT_FIXTURES "/npz/compressed.npz");
+  // Every cut is refused with the name, never read past the end.
+  for (size_t keep = 0; keep < bytes.size(); keep += 7) {
+    const std::string e = ParseError(bytes.substr(0, keep), "cut.npz");
+    EXPECT_EQ(e.rfind("cut.npz: ", 0), 0u) << keep << ": " << e;
+  }
+  EXPECT_EQ(ParseError("", "cut.npz"), "cut.npz: not a .npz archive: the file is empty");
+  EXPECT_NE(ParseError(bytes.substr(0, bytes.size() - 30), "cut.npz").find("truncated"),
+            std::string::npos);
+}
+
+TEST(Npz, CorruptDeflatedMemberIsNamed) {
+  std::string bytes = ReadFile(EARSHOT_FIXTURES "/npz/compressed.npz");
+  // The last byte of the first member's deflate stream, before its CRC is
+  // checked: either the stream or its CRC is wrong, and the member is named.
+  const size_t name = bytes.find("wav_vals.npy");
+  ASSERT_NE(name, std::string::npos);
+  bytes[name + 12 + 20 + 30] ^= 0x01;
+  const std::string e = ParseError(bytes, "bad.npz");
+  EXPECT_EQ(e.rfind("bad.npz: member wav_vals.npy: ", 0), 0u) << e;
+}
+
 TEST(Npz, MissingMemberListsWhatIsThere) {
   const std::string path = EARSHOT_FIXTURES "/npz/plain.npz";
   const auto members = ReadNpz(path);
