@@ -66,14 +66,18 @@ void CheckUnique(const CsvTable& t, size_t r, const std::string& id, std::set<st
 
 Dataset ReadCsvManifest(const DataOptions& o) {
   Manifest m = Locate(o, o.csv, "train.csv");
-  CsvTable t = ReadCsv(m.table.string());
+  return CsvManifestFromTable(ReadCsv(m.table.string()), o,
+                              (m.dir / (o.audio_dir.empty() ? "audio_train" : o.audio_dir)).string());
+}
+
+Dataset CsvManifestFromTable(const CsvTable& t, const DataOptions& o, const std::string& audio_dir) {
+  const fs::path audio = audio_dir;
   const int id_col = t.RequireColumn(o.id_column.empty() ? "fname" : o.id_column);
   const int label_col = t.RequireColumn(o.label_column);
   const int verified_col = t.Column(o.verified_column);
-  const fs::path audio = m.dir / (o.audio_dir.empty() ? "audio_train" : o.audio_dir);
 
   Dataset ds;
-  ds.root = m.table.string();
+  ds.root = t.path;
   ds.layout = "csv";
   std::set<std::string> labels, seen;
   for (size_t r = 0; r < t.rows.size(); ++r) {
@@ -104,13 +108,17 @@ Dataset ReadCsvManifest(const DataOptions& o) {
 
 Dataset ReadSoftCsv(const DataOptions& o) {
   Manifest m = Locate(o, o.csv, "train_answer.csv");
-  CsvTable t = ReadCsv(m.table.string());
+  return SoftCsvFromTable(ReadCsv(m.table.string()), o,
+                          (m.dir / (o.audio_dir.empty() ? "train" : o.audio_dir)).string());
+}
+
+Dataset SoftCsvFromTable(const CsvTable& t, const DataOptions& o, const std::string& audio_dir) {
+  const fs::path audio = audio_dir;
   const std::string id_name = o.id_column.empty() ? "id" : o.id_column;
   const int id_col = t.RequireColumn(id_name);
-  const fs::path audio = m.dir / (o.audio_dir.empty() ? "train" : o.audio_dir);
 
   Dataset ds;
-  ds.root = m.table.string();
+  ds.root = t.path;
   ds.layout = "soft_csv";
   ds.soft_labels = true;
   std::vector<int> class_cols;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "earshot/data/csv.h"
 #include "earshot/data/data_options.h"
 #include "earshot/data/dataset.h"
 
@@ -17,6 +18,11 @@ Dataset ReadSoftCsv(const DataOptions& o);
 Dataset ReadNpzSet(const DataOptions& o);
 Dataset ReadAudioFolder(const DataOptions& o);
 Dataset ReadFileList(const DataOptions& o);
+// The csv and soft_csv layouts from a table already parsed (ReadCsv or
+// ParseCsv), audio in `audio_dir`: what ReadCsvManifest and ReadSoftCsv do
+// after finding and reading the file. Messages name the table's path.
+Dataset CsvManifestFromTable(const CsvTable& t, const DataOptions& o, const std::string& audio_dir);
+Dataset SoftCsvFromTable(const CsvTable& t, const DataOptions& o, const std::string& audio_dir);
 // csv and soft_csv test lists.
 Dataset ReadCsvTestSet(const DataOptions& o, const std::string& layout);
 

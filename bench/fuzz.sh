@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Fuzzes every parser with libFuzzer, ASan and UBSan (docs/reliability.md):
+#
+#   bench/fuzz.sh [MINUTES] [TARGET...]     # default: 10 minutes, every target
+#
+# Configures build-fuzz/ with clang-14 and EARSHOT_FUZZ=ON (once), builds
+# the targets, then runs them one after the other, niced, each for MINUTES
+# from its seed corpus (fuzz/corpus/<target>/) plus the inputs it found
+# before (build-fuzz/runs/<target>/corpus/). Findings (crash-*, leak-*,
+# oom-*, timeout-* inputs) land in build-fuzz/runs/<target>/findings/, the
+# log in build-fuzz/runs/<target>/log.txt. At the end, one line per target:
+# seconds run, executions, executions/s, libFuzzer's cov and ft, findings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${1:-10}
+shift || true
+targets=("$@")
+if [[ ${#targets[@]} -eq 0 ]]; then
+  targets=(decode_audio csv_manifest soft_csv npy npz recipe)
+fi
+if [[ ! -f build-fuzz/build.ninja ]]; then
+  launcher=()
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    "${launcher[@]}" -DEARSHOT_FUZZ=ON -DEARSHOT_WITH_TORCH=OFF -DEARSHOT_WITH_SYNTH=OFF \
+    -DEARSHOT_WITH_PLOTS=OFF -DEARSHOT_BUILD_TESTS=OFF -DEARSHOT_BUILD_BENCH=OFF >/dev/null
+fi
+nice ninja -C build-fuzz -j "${JOBS:-2}" --quiet "${targets[@]/#/fuzz_}"
+
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+summary=()
+for t in "${targets[@]}"; do
+  run=build-fuzz/runs/$t
+  mkdir -p "$run/corpus" "$run/findings"
+  echo "fuzzing $t for $minutes min ($run/log.txt)"
+  start=$(date +%s)
+  # New inputs go to the first folder; the seeds are only read.
+  nice build-fuzz/fuzz/fuzz_"$t" "$run/corpus" "fuzz/corpus/$t" \
+    -max_total_time=$((minutes * 60)) -timeout=25 -rss_limit_mb=2048 \
+    -artifact_prefix="$run/findings/" -print_final_stats=1 >"$run/log.txt" 2>&1 || true
+  seconds=$(( $(date +%s) - start ))
+  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
+  rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
+  cov=$(grep -o 'cov: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
+  ft=$(grep -o 'ft: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
+  findings=$(find "$run/findings" -type f | wc -l)
+  summary+=("$(printf '%-14s %6ss %12s %9s %6s %7s %4s' "$t" "$seconds" "${execs:-?}" "${rate:-?}" \
+               "${cov:-?}" "${ft:-?}" "$findings")")
+done
+printf '%-14s %7s %12s %9s %6s %7s %4s\n' target run executions exec/s cov ft findings
+printf '%s\n' "${summary[@]}"
+for t in "${targets[@]}"; do
+  find "build-fuzz/runs/$t/findings" -type f | sed 's/^/finding: /'
+done
