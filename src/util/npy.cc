@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "earshot/util/error.h"
@@ -24,19 +23,49 @@ void Convert(const char* src, int64_t count, std::vector<float>& out) {
   }
 }
 
-// UTF-32 code points to UTF-8.
-std::string Utf32ToUtf8(const char* p, int chars) {
+// UTF-32 code points to UTF-8; a value that is no code point (a
+// surrogate, above U+10FFFF) is an error naming `name`.
+std::string Utf32ToUtf8(const char* p, int64_t chars, const std::string& name) {
   std::string s;
-  for (int i = 0; i < chars; ++i) {
+  for (int64_t i = 0; i < chars; ++i) {
     uint32_t c;
     std::memcpy(&c, p + 4 * i, 4);
     if (c == 0) break;
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+      ThrowBadData(name + ": string holds " + std::to_string(c) + ", which is not a unicode code point");
+    }
     if (c < 0x80) s += static_cast<char>(c);
     else if (c < 0x800) { s += static_cast<char>(0xC0 | (c >> 6)); s += static_cast<char>(0x80 | (c & 0x3F)); }
     else if (c < 0x10000) { s += static_cast<char>(0xE0 | (c >> 12)); s += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); s += static_cast<char>(0x80 | (c & 0x3F)); }
     else { s += static_cast<char>(0xF0 | (c >> 18)); s += static_cast<char>(0x80 | ((c >> 12) & 0x3F)); s += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); s += static_cast<char>(0x80 | (c & 0x3F)); }
   }
   return s;
+}
+
+// Where the value of `key` starts in a .npy header dict ('key': value),
+// spaces skipped; npos when the key is absent.
+size_t HeaderValue(const std::string& header, const std::string& key) {
+  size_t at = header.find("'" + key + "'");
+  if (at == std::string::npos) return at;
+  at = header.find_first_not_of(' ', at + key.size() + 2);
+  if (at == std::string::npos || header[at] != ':') return std::string::npos;
+  return header.find_first_not_of(' ', at + 1);
+}
+
+// A size in a .npy header (a dimension, a string width): decimal digits
+// only, at most 2^48, so that products of sizes are checked without
+// overflow.
+constexpr int64_t kMaxNpySize = int64_t{1} << 48;
+int64_t ParseNpySize(const std::string& text, const std::string& what, const std::string& name) {
+  const size_t b = text.find_first_not_of(' ');
+  const size_t e = text.find_last_not_of(' ');
+  const std::string digits = b == std::string::npos ? "" : text.substr(b, e - b + 1);
+  if (digits.empty() || digits.size() > 15 ||
+      digits.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoll(digits) > kMaxNpySize) {
+    ThrowBadData(name + ": .npy " + what + " '" + text + "' is not a size");
+  }
+  return std::stoll(digits);
 }
 
 // The magic, version 1.0 and the header dict, padded so that the data
@@ -145,32 +174,43 @@ NpyArray ParseNpy(const std::string& bytes, const std::string& name) {
   }
   if (header_start + header_len > bytes.size()) ThrowBadData(name + ": truncated .npy header");
   const std::string header = bytes.substr(header_start, header_len);
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'descr':\\s*'([^']+)'"))) {
+  // The header is a Python dict literal; its values are read by hand, not
+  // with std::regex, whose matching recurses per character of a long header.
+  size_t at = HeaderValue(header, "descr");
+  const size_t descr_end = at == std::string::npos || header[at] != '\'' ? std::string::npos
+                                                                            : header.find('\'', at + 1);
+  if (descr_end == std::string::npos || descr_end == at + 1) {
     ThrowBadData(name + ": .npy header has no descr");
   }
-  const std::string descr = m[1];
-  if (std::regex_search(header, std::regex("'fortran_order':\\s*True"))) {
+  const std::string descr = header.substr(at + 1, descr_end - at - 1);
+  at = HeaderValue(header, "fortran_order");
+  if (at != std::string::npos && header.compare(at, 4, "True") == 0) {
     ThrowBadData(name + ": Fortran-order arrays are not supported; save with C order");
   }
-  if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)"))) {
-    ThrowBadData(name + ": .npy header has no shape");
-  }
+  at = HeaderValue(header, "shape");
+  const size_t shape_end = at == std::string::npos || header[at] != '(' ? std::string::npos
+                                                                        : header.find(')', at);
+  if (shape_end == std::string::npos) ThrowBadData(name + ": .npy header has no shape");
+  const std::string shape_text = header.substr(at + 1, shape_end - at - 1);
   NpyArray arr;
   int64_t count = 1;
   {
-    std::stringstream dims(m[1].str());
+    std::stringstream dims(shape_text);
     std::string d;
     while (std::getline(dims, d, ',')) {
       if (d.find_first_not_of(" ") == std::string::npos) continue;
-      arr.shape.push_back(std::stoll(d));
+      arr.shape.push_back(ParseNpySize(d, "shape (" + shape_text + "): size", name));
+      if (arr.shape.back() > 0 && count > kMaxNpySize / arr.shape.back()) {
+        ThrowBadData(name + ": .npy shape (" + shape_text + ") holds more than 2^48 items");
+      }
       count *= arr.shape.back();
     }
   }
   const char* data = bytes.data() + header_start + header_len;
   const size_t avail = bytes.size() - header_start - header_len;
-  auto need = [&](size_t item) {
-    if (avail < static_cast<size_t>(count) * item) {
+  // Sizes are at most 2^48 each: count * item is checked by division.
+  auto need = [&](int64_t item) {
+    if (count > 0 && static_cast<int64_t>(avail) / item < count) {
       ThrowBadData(name + ": truncated .npy data: " + std::to_string(count) + " items of " +
                    std::to_string(item) + " bytes promised, " + std::to_string(avail) + " bytes present");
     }
@@ -180,18 +220,21 @@ NpyArray ParseNpy(const std::string& bytes, const std::string& name) {
   else if (descr == "<i8") { need(8); Convert<int64_t>(data, count, arr.data); }
   else if (descr == "<i4") { need(4); Convert<int32_t>(data, count, arr.data); }
   else if (descr == "<i2") { need(2); Convert<int16_t>(data, count, arr.data); }
-  else if (descr[0] == '<' && descr[1] == 'U') {
-    const int chars = std::stoi(descr.substr(2));
-    need(static_cast<size_t>(chars) * 4);
-    arr.is_string = true;
-    for (int64_t i = 0; i < count; ++i) arr.strings.push_back(Utf32ToUtf8(data + i * chars * 4, chars));
-  } else if (descr[0] == '|' && descr[1] == 'S') {
-    const int chars = std::stoi(descr.substr(2));
-    need(static_cast<size_t>(chars));
+  else if ((descr[0] == '<' && descr[1] == 'U') || (descr[0] == '|' && descr[1] == 'S')) {
+    const bool unicode = descr[1] == 'U';
+    const int64_t chars = ParseNpySize(descr.substr(2), "string width of '" + descr + "':", name);
+    if (chars == 0) ThrowBadData(name + ": .npy dtype '" + descr + "' holds strings of width 0");
+    const int64_t item = unicode ? chars * 4 : chars;
+    need(item);
     arr.is_string = true;
     for (int64_t i = 0; i < count; ++i) {
-      std::string s(data + i * chars, static_cast<size_t>(chars));
-      arr.strings.push_back(s.substr(0, s.find('\0')));
+      const char* at = data + i * item;
+      if (unicode) {
+        arr.strings.push_back(Utf32ToUtf8(at, chars, name));
+      } else {
+        std::string s(at, static_cast<size_t>(chars));
+        arr.strings.push_back(s.substr(0, s.find('\0')));
+      }
     }
   } else {
     ThrowBadData(name + ": unsupported .npy dtype '" + descr + "' (float32/64, int16/32/64, str)");
