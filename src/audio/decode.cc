@@ -160,9 +160,15 @@ AudioInfo CheckedInfo(SNDFILE* file, const SF_INFO& sf, const std::string& name)
   return info;
 }
 
+// Frames reserved before reading: the header's count is a claim (a damaged
+// FLAC header may promise 2^36 frames), so the buffer grows with what is
+// actually decoded beyond this.
+constexpr sf_count_t kReserveFrames = sf_count_t{1} << 22;
+
 std::vector<float> ReadMono(SNDFILE* file, const AudioInfo& info, const std::string& name) {
   const int ch = info.channels;
-  std::vector<float> mono(static_cast<size_t>(info.frames));
+  std::vector<float> mono;
+  mono.reserve(static_cast<size_t>(std::min(info.frames, kReserveFrames)));
   std::vector<float> block(static_cast<size_t>(4096) * ch);
   sf_count_t done = 0;
   while (done < info.frames) {
@@ -172,7 +178,7 @@ std::vector<float> ReadMono(SNDFILE* file, const AudioInfo& info, const std::str
     for (sf_count_t i = 0; i < got; ++i) {
       float sum = 0.f;
       for (int c = 0; c < ch; ++c) sum += block[static_cast<size_t>(i * ch + c)];
-      mono[static_cast<size_t>(done + i)] = ch == 1 ? sum : sum / static_cast<float>(ch);
+      mono.push_back(ch == 1 ? sum : sum / static_cast<float>(ch));
     }
     done += got;
   }

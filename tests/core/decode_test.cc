@@ -352,3 +352,27 @@ TEST(DecodeErrors, CorruptHeadersNeverCrash) {
 
 }  // namespace
 }  // namespace earshot
+
+namespace earshot {
+namespace {
+
+// A FLAC header whose total sample count (36 bits of STREAMINFO) claims
+// 2^36 - 1 frames over 1600 real ones: the claim was allocated up front
+// (std::bad_alloc, not an Error); now the samples grow as they are decoded
+// and the shortfall is a truncation naming the file.
+TEST(DecodeErrors, FlacHeaderPromisingTooManyFramesIsTruncated) {
+  const std::string path = TempPath("promise.flac");
+  if (!Write(path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, Sine(1600, 440, 16000))) {
+    GTEST_SKIP() << "no FLAC in this libsndfile";
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(b.compare(0, 4, "fLaC"), 0);
+  b[21] = static_cast<char>((b[21] & 0xF0) | 0x0F);
+  for (int i = 22; i < 26; ++i) b[i] = '\xff';
+  ExpectWords(ErrorOf([&] { DecodeMemory(b.data(), b.size(), "promise.flac"); }),
+              {"promise.flac", "truncated", "68719476735 frames", "only 1600"});
+}
+
+}  // namespace
+}  // namespace earshot
