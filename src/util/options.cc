@@ -129,7 +129,14 @@ class FromJsonVisitor : public OptionVisitor {
     return &*it;
   }
   int ToInt(const char* n, const json& j) {
-    if (j.is_number_integer()) return j.get<int>();
+    // An integer beyond int's range is refused, not wrapped (TOML's
+    // 4294967297 would otherwise read as 1).
+    if (j.is_number_unsigned()) {
+      if (j.get<uint64_t>() <= static_cast<uint64_t>(INT32_MAX)) return static_cast<int>(j.get<uint64_t>());
+    } else if (j.is_number_integer()) {
+      const int64_t i = j.get<int64_t>();
+      if (i >= INT32_MIN && i <= INT32_MAX) return static_cast<int>(i);
+    }
     if (j.is_number_float()) {
       double d = j.get<double>();
       if (std::floor(d) == d && std::abs(d) < 2e9) return static_cast<int>(d);

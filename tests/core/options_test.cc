@@ -152,6 +152,10 @@ TEST(Options, ValuesThatDoNotParseNameTheOptionAndTheValue) {
       {[&] { ApplySetting(o, "multi_n_fft=256,x"); }, {"multi_n_fft", "integer"}},
       {[&] { ApplySetting(o, "n_mels"); }, {"key=value", "'n_mels'"}},
       {[&] { LoadTomlString(o, "n_fft = \"512\"\n", "r.toml"); }, {"r.toml", "n_fft", "integer"}},
+      // Beyond int: refused, where it used to wrap (2^32 + 512 read as 512).
+      {[&] { LoadTomlString(o, "n_fft = 4294967808\n", "r.toml"); }, {"r.toml", "n_fft", "integer", "4294967808"}},
+      {[&] { LoadJson(o, R"({"n_fft": -4294966784})", "b.json"); }, {"b.json", "n_fft", "integer"}},
+      {[&] { LoadJson(o, R"({"multi_n_fft": [256, 18446744073709551615]})", "b.json"); }, {"multi_n_fft", "integer"}},
       {[&] { LoadTomlString(o, "n_fft = = 3\n", "r.toml"); }, {"r.toml:1", "not valid TOML"}},
       {[&] { LoadJson(o, R"({"center": 1})", "b.json"); }, {"b.json", "center", "true or false"}},
       {[&] { LoadJson(o, "{", "b.json"); }, {"b.json", "not valid JSON"}},
