@@ -16,6 +16,7 @@
 #include "earshot/util/files.h"
 #include "earshot/util/npy.h"
 #include "earshot/util/npz.h"
+#include "../tests/npy_header.h"
 
 namespace fs = std::filesystem;
 using earshot::WriteFileAtomic;
@@ -48,14 +49,8 @@ void WriteSound(const fs::path& path, int format, int rate, int channels, int fr
 
 // A .npy of another dtype than float32, header written here.
 std::string RawNpy(const std::string& descr, const std::string& shape, const std::string& data) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-  while ((10 + header.size() + 1) % 64) header += ' ';
-  header += '\n';
-  std::string out = "\x93NUMPY\x01";
-  out += '\0';
-  out += static_cast<char>(header.size() & 0xFF);
-  out += static_cast<char>(header.size() >> 8);
-  return out + header + data;
+  return earshot::testing::NpyWithHeader(
+      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }", data);
 }
 
 // An archive with deflated members, as np.savez_compressed writes them.

@@ -7,20 +7,13 @@
 
 #include "earshot/util/error.h"
 #include "earshot/util/npy.h"
+#include "../npy_header.h"
 
 namespace earshot {
 namespace {
 
-// A version 1.0 .npy with `dict` as its header and `data` after it.
 std::string Npy(const std::string& dict, const std::string& data = "") {
-  std::string header = dict;
-  while ((10 + header.size() + 1) % 64) header += ' ';
-  header += '\n';
-  std::string out = "\x93NUMPY\x01";
-  out += '\0';
-  out += static_cast<char>(header.size() & 0xFF);
-  out += static_cast<char>(header.size() >> 8);
-  return out + header + data;
+  return testing::NpyWithHeader(dict, data);
 }
 
 std::string ErrorOf(const std::string& bytes) {
