@@ -147,7 +147,10 @@ Dataset SoftCsvFromTable(const CsvTable& t, const DataOptions& o, const std::str
       char* end = nullptr;
       errno = 0;
       double v = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0') ThrowBadData(where + ": '" + text + "' is not a number");
+      // The whole field, a NUL byte in it included, must be the number.
+      if (text.empty() || end != text.c_str() + text.size()) {
+        ThrowBadData(where + ": '" + text + "' is not a number");
+      }
       if (!std::isfinite(v)) ThrowBadData(where + ": " + text + " is not a share of a distribution");
       if (v < 0) ThrowBadData(where + ": " + text + " is negative; shares must be >= 0");
       sum += v;

@@ -264,6 +264,10 @@ TEST(DataReaders, SoftLabelsAndTheirErrors) {
     EXPECT_NE(got.find(want), std::string::npos) << got;
     EXPECT_NE(got.find("train_answer.csv"), std::string::npos) << got;
   }
+  // A NUL byte inside a share ended the number there: "0.5\0x" read as 0.5.
+  WriteText(root / "train_answer.csv", std::string("id,a,b\n0,0.5\0x,0.5\n", 19));
+  EXPECT_NE(ErrorOf(o).find("row 1 (line 2), column a: '0.5"), std::string::npos) << ErrorOf(o);
+  EXPECT_NE(ErrorOf(o).find("is not a number"), std::string::npos) << ErrorOf(o);
 }
 
 TEST(DataReaders, NpzClipsAndLabels) {
