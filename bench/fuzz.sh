@@ -8,7 +8,8 @@
 # from its seed corpus (fuzz/corpus/<target>/) plus the inputs it found
 # before (build-fuzz/runs/<target>/corpus/). Findings (crash-*, leak-*,
 # oom-*, timeout-* inputs) land in build-fuzz/runs/<target>/findings/, the
-# log in build-fuzz/runs/<target>/log.txt. At the end, one line per target:
+# log in build-fuzz/runs/<target>/log.txt; leaks inside Debian's libraries
+# listed in fuzz/lsan.supp are not reported. At the end, one line per target:
 # seconds run, executions, executions/s, libFuzzer's cov and ft, findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,8 @@ fi
 nice ninja -C build-fuzz -j "${JOBS:-2}" --quiet "${targets[@]/#/fuzz_}"
 
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Leaks inside Debian's libraries that earshot cannot fix (fuzz/lsan.supp).
+export LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0
 summary=()
 for t in "${targets[@]}"; do
   run=build-fuzz/runs/$t
@@ -41,8 +44,8 @@ for t in "${targets[@]}"; do
     -max_total_time=$((minutes * 60)) -timeout=25 -rss_limit_mb=2048 \
     -artifact_prefix="$run/findings/" -print_final_stats=1 >"$run/log.txt" 2>&1 || true
   seconds=$(( $(date +%s) - start ))
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
-  rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
   cov=$(grep -o 'cov: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
   ft=$(grep -o 'ft: [0-9]*' "$run/log.txt" | tail -1 | grep -o '[0-9]*$' || true)
   findings=$(find "$run/findings" -type f | wc -l)

@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "earshot/util/error.h"
+#include "earshot/util/utf8.h"
 #include "earshot/util/option_checks.h"
 #include "earshot/util/option_keys.h"
 
@@ -73,7 +74,7 @@ class FromJsonVisitor : public OptionVisitor {
   void Field(const char* n, std::string& v, const char*) override {
     if (const json* j = Take(n)) {
       if (!j->is_string()) Bad(n, *j, "a string");
-      v = j->get<std::string>();
+      v = Text(n, *j);
     }
   }
   void Field(const char* n, std::vector<int>& v, const char*) override {
@@ -99,7 +100,7 @@ class FromJsonVisitor : public OptionVisitor {
       v.clear();
       for (const auto& e : *j) {
         if (!e.is_string()) Bad(n, *j, "an array of strings");
-        v.push_back(e.get<std::string>());
+        v.push_back(Text(n, e));
       }
     }
   }
@@ -143,8 +144,16 @@ class FromJsonVisitor : public OptionVisitor {
     }
     Bad(n, j, "an integer");
   }
+  // A string value; text that is not UTF-8 (a --set value in Latin-1, say)
+  // is refused here, since writing the options as JSON or TOML would fail.
+  std::string Text(const char* n, const json& j) {
+    std::string text = j.get<std::string>();
+    if (!IsValidUtf8(text)) Bad(n, j, "UTF-8 text");
+    return text;
+  }
   [[noreturn]] void Bad(const char* n, const json& j, const char* want) {
-    ThrowOption(Where(origin_, prefix_, n) + " should be " + want + ". Given: " + j.dump());
+    ThrowOption(Where(origin_, prefix_, n) + " should be " + want + ". Given: " +
+                j.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   const json& in_;

@@ -156,6 +156,10 @@ TEST(Options, ValuesThatDoNotParseNameTheOptionAndTheValue) {
       {[&] { LoadTomlString(o, "n_fft = 4294967808\n", "r.toml"); }, {"r.toml", "n_fft", "integer", "4294967808"}},
       {[&] { LoadJson(o, R"({"n_fft": -4294966784})", "b.json"); }, {"b.json", "n_fft", "integer"}},
       {[&] { LoadJson(o, R"({"multi_n_fft": [256, 18446744073709551615]})", "b.json"); }, {"multi_n_fft", "integer"}},
+      // Not UTF-8 (the recipe fuzzer's input: a byte 0x98 in a --set value):
+      // refused, where ToToml and ToJson then threw nlohmann's type_error.
+      {[&] { ApplySetting(o, "window=ha\x98nn"); }, {"--set window", "UTF-8 text", "ha\xEF\xBF\xBDnn"}},
+      {[&] { DataOptions d; ApplySetting(d, "wanted_words=yes, n\x98o"); }, {"--set wanted_words", "UTF-8 text"}},
       {[&] { LoadTomlString(o, "n_fft = = 3\n", "r.toml"); }, {"r.toml:1", "not valid TOML"}},
       {[&] { LoadJson(o, R"({"center": 1})", "b.json"); }, {"b.json", "center", "true or false"}},
       {[&] { LoadJson(o, "{", "b.json"); }, {"b.json", "not valid JSON"}},
