@@ -10,6 +10,7 @@
 
 #include "earshot/data/csv.h"
 #include "earshot/util/error.h"
+#include "earshot/util/utf8.h"
 #include "layout_readers.h"
 
 namespace earshot::data_internal {
@@ -86,6 +87,10 @@ Dataset CsvManifestFromTable(const CsvTable& t, const DataOptions& o, const std:
     CheckUnique(t, r, id, seen);
     std::string label = Trim(row[label_col]);
     if (label.empty()) ThrowBadData(t.Where(r) + ", column " + o.label_column + ": empty label");
+    // Class names go into JSON (data.json, bundles), which takes UTF-8 only.
+    if (!IsValidUtf8(label)) {
+      ThrowBadData(t.Where(r) + ", column " + o.label_column + ": the label is not UTF-8 text");
+    }
     labels.insert(label);
   }
   ds.classes.assign(labels.begin(), labels.end());
@@ -125,6 +130,9 @@ Dataset SoftCsvFromTable(const CsvTable& t, const DataOptions& o, const std::str
   std::set<std::string> names;
   for (size_t c = 0; c < t.header.size(); ++c) {
     if (static_cast<int>(c) == id_col) continue;
+    if (!IsValidUtf8(t.header[c])) {
+      ThrowBadData(t.path + ": column " + std::to_string(c + 1) + " of the header is not UTF-8 text");
+    }
     if (!names.insert(t.header[c]).second) {
       ThrowBadData(t.path + ": column '" + t.header[c] + "' appears twice in the header");
     }

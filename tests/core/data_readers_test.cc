@@ -233,6 +233,12 @@ TEST(DataReaders, FreesoundCsvWithVerifiedAndTestList) {
       << ErrorOf(o);
   WriteText(root / "train.csv", "fname,label\na.wav,Bark\na.wav,Bark\n");
   EXPECT_NE(ErrorOf(o).find("row 2 (line 3): id 'a.wav' appears twice"), std::string::npos);
+  // A label in Latin-1 (a spreadsheet's export): class names go into JSON
+  // (data.json, bundles), which takes UTF-8 only; refused with the row.
+  WriteText(root / "train.csv", "fname,label\na.wav,Caf\xe9\n");
+  EXPECT_NE(ErrorOf(o).find("train.csv row 1 (line 2), column label: the label is not UTF-8 text"),
+            std::string::npos)
+      << ErrorOf(o);
 }
 
 TEST(DataReaders, SoftLabelsAndTheirErrors) {
@@ -264,6 +270,10 @@ TEST(DataReaders, SoftLabelsAndTheirErrors) {
     EXPECT_NE(got.find(want), std::string::npos) << got;
     EXPECT_NE(got.find("train_answer.csv"), std::string::npos) << got;
   }
+  WriteText(root / "train_answer.csv", "id,a,\xe9t\xe9\n0,0.5,0.5\n");
+  EXPECT_NE(ErrorOf(o).find("train_answer.csv: column 3 of the header is not UTF-8 text"),
+            std::string::npos)
+      << ErrorOf(o);
   // A NUL byte inside a share ended the number there: "0.5\0x" read as 0.5.
   WriteText(root / "train_answer.csv", std::string("id,a,b\n0,0.5\0x,0.5\n", 19));
   // (what() ends at the NUL: the message is checked up to it.)
