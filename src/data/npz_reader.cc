@@ -6,6 +6,7 @@
 #include <set>
 
 #include "earshot/util/error.h"
+#include "earshot/util/utf8.h"
 #include "earshot/util/npz.h"
 #include "layout_readers.h"
 
@@ -84,6 +85,8 @@ Dataset ReadNpzSet(const DataOptions& o) {
     if (labels.is_string) {
       names[r] = CleanLabel(labels.strings[r]);
       if (names[r].empty()) ThrowBadData(where + ": empty label");
+      // Class names go into JSON (data.json, bundles), which takes UTF-8 only.
+      if (!IsValidUtf8(names[r])) ThrowBadData(where + ": the label is not UTF-8 text");
       continue;
     }
     // Integer class ids: names from the classes option when given.

@@ -13,6 +13,7 @@
 #include "earshot/util/error.h"
 #include "earshot/util/npy.h"
 #include "earshot/util/npz.h"
+#include "../npy_header.h"
 
 namespace earshot {
 namespace {
@@ -319,6 +320,15 @@ TEST(DataReaders, NpzClipsAndLabels) {
   // Sample values are the loader's to judge, row by row (LoadClips): the
   // archive still reads.
   EXPECT_EQ(ReadDataset(o).clips.size(), 6u);
+
+  // Byte-string labels ('|S') in Latin-1: class names go into JSON, which
+  // takes UTF-8 only; refused with the row.
+  WriteNpz((root / "speech_wav_8000.npz").string(),
+           {{"wav_vals", EncodeNpy({rows, width}, x.data())},
+            {"label_vals", testing::NpyWithHeader("{'descr': '|S4', 'fortran_order': False, 'shape': (6,), }",
+                                                  std::string("yes\0no\0\0Caf\xe9yes\0no\0\0yes\0", 24))}});
+  EXPECT_NE(ErrorOf(o).find("array 'label_vals' row 2: the label is not UTF-8 text"), std::string::npos)
+      << ErrorOf(o);
 }
 
 TEST(DataReaders, UnlabeledFolderAndList) {
