@@ -6,8 +6,8 @@
 #include <set>
 
 #include "earshot/util/error.h"
-#include "earshot/util/utf8.h"
 #include "earshot/util/npz.h"
+#include "earshot/util/utf8.h"
 #include "layout_readers.h"
 
 namespace earshot::data_internal {

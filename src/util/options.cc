@@ -13,9 +13,9 @@
 #include <toml++/toml.h>
 
 #include "earshot/util/error.h"
-#include "earshot/util/utf8.h"
 #include "earshot/util/option_checks.h"
 #include "earshot/util/option_keys.h"
+#include "earshot/util/utf8.h"
 
 namespace earshot {
 namespace {
