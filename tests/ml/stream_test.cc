@@ -306,7 +306,7 @@ void WriteKeywordSet(const fs::path& root) {
   WriteWav((root / "_background_noise_" / "noise.wav").string(), Noise(20 * kRate, 0.02f, 7), kRate);
 }
 
-RecipeOptions KeywordRecipe(const std::string& root, bool center) {
+RecipeOptions KeywordRecipe(const std::string& root, bool center, int epochs) {
   RecipeOptions r;
   const std::vector<std::string> settings{
       "data.root=" + root,           "data.wanted_words=high,low",  "data.split=stratified",
@@ -314,7 +314,7 @@ RecipeOptions KeywordRecipe(const std::string& root, bool center) {
       "data.unknown_percentage=50",  "features.sample_rate=8000",   "features.n_fft=256",
       "features.win_length=200",     "features.hop_length=80",      "features.n_mels=20",
       "features.center=" + std::string(center ? "true" : "false"),
-      "model.name=seed003_dummy_2d", "train.epochs=6",              "train.threads=1",
+      "model.name=ds_cnn",            "train.epochs=" + std::to_string(epochs),              "train.threads=1",
       "train.normalize=global",      "loader.batch_size=8",         "loader.threads=1",
       "store.threads=1",             "train.seed=1"};
   for (const auto& s : settings) ApplySetting(r, s);
@@ -323,23 +323,32 @@ RecipeOptions KeywordRecipe(const std::string& root, bool center) {
 
 class StreamTest : public ::testing::Test {
  protected:
+  // Trained once per process, for both suites; removed at its end.
   static void SetUpTestSuite() {
+    if (dir_) return;
     dir_ = new fs::path(earshot::testing::ScratchDir("stream"));
     fs::remove_all(*dir_);
     WriteKeywordSet(*dir_ / "data");
-    TrainRecipe(KeywordRecipe((*dir_ / "data").string(), false), (*dir_ / "flat").string(), false);
-    TrainRecipe(KeywordRecipe((*dir_ / "data").string(), true), (*dir_ / "centred").string(), false);
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete dir_;
+    TrainRecipe(KeywordRecipe((*dir_ / "data").string(), false, 24), (*dir_ / "flat").string(), false);
+    TrainRecipe(KeywordRecipe((*dir_ / "data").string(), true, 4), (*dir_ / "centred").string(), false);
   }
   static std::string Flat() { return (*dir_ / "flat" / "model" / "best.bundle").string(); }
   static std::string Centred() { return (*dir_ / "centred" / "model" / "best.bundle").string(); }
   static fs::path Dir() { return *dir_; }
+
+ public:
   static fs::path* dir_;
 };
 fs::path* StreamTest::dir_ = nullptr;
+
+class RemoveStreamDir : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (StreamTest::dir_) fs::remove_all(*StreamTest::dir_);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kRemoveStreamDir =
+    ::testing::AddGlobalTestEnvironment(new RemoveStreamDir);
 
 struct Posterior {
   double end_ms;
