@@ -246,6 +246,36 @@ TEST(StreamFrontEnd, FramesEqualTheBatchFrontEndForAnyChunking) {
   }
 }
 
+// A model window of stream frames against FrontEnd on the window's samples
+// alone: with center = true, FrontEnd pads the window's own ends, so its
+// frames j < ceil((n_fft/2) / hop) and those within n_fft/2 of the end
+// differ; every other frame is equal.
+TEST(StreamFrontEnd, CentredWindowDiffersOnlyInItsEdgeFrames) {
+  FrontEndOptions o;  // n_fft 512, hop 160, centred
+  const int64_t clip = 16000, k0 = 37;
+  const std::vector<float> x = Signal(3 * 16000, 16000, 9);
+  StreamFrontEnd s(o, 100000);
+  s.Push(x.data(), static_cast<int64_t>(x.size()));
+  FrontEnd batch(o);
+  const std::vector<float> w(x.begin() + k0 * 160, x.begin() + k0 * 160 + clip);
+  const std::vector<float> f = batch.Compute(w);
+  const int64_t frames = batch.OutputShape(clip)[2], rows = s.rows();
+  ASSERT_EQ(frames, 101);
+  for (int64_t j = 0; j < frames; ++j) {
+    double worst = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      const float b = f[static_cast<size_t>(r * frames + j)];
+      worst = std::max(worst, static_cast<double>(std::abs(s.Frame(k0 + j)[r] - b)) / (1.0 + std::abs(b)));
+    }
+    const bool edge = j * 160 < 256 || j * 160 + 256 > clip;  // frames 0, 1, 99, 100
+    if (edge) {
+      EXPECT_GT(worst, 1e-3) << "frame " << j;
+    } else {
+      EXPECT_LT(worst, 1e-5) << "frame " << j;
+    }
+  }
+}
+
 TEST(StreamFrontEnd, RefusesWhatIsNotFrameByFrame) {
   auto message = [](const FrontEndOptions& o) {
     try {
