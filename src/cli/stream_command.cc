@@ -54,7 +54,7 @@ class EventWriter {
       if (csv_) {
         std::cout << Number(e.start_ms) << "," << Number(e.end_ms) << "," << e.label << "," << e.score << "\n";
       } else {
-        nlohmann::json j;
+        nlohmann::ordered_json j;  // the keys in this order
         j["start_ms"] = e.start_ms;
         j["end_ms"] = e.end_ms;
         j["label"] = e.label;
