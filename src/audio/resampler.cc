@@ -57,11 +57,10 @@ std::vector<float> Resampler::Process(const float* samples, int64_t n) {
 }
 
 void Resampler::Push(const float* samples, int64_t n, std::vector<float>* out) {
-  // A null input tells soxr the stream ended: keep real ones non-null.
-  static const float kNone = 0.f;
-  size_t in_left = static_cast<size_t>(std::max<int64_t>(0, n));
-  const float* in = in_left ? samples : &kNone;
-  if (!in_left) return;
+  // Nothing to add: soxr would take an empty input for the stream's end.
+  if (n <= 0) return;
+  size_t in_left = static_cast<size_t>(n);
+  const float* in = samples;
   while (true) {
     const size_t room = in_left * static_cast<size_t>(to_rate_) / static_cast<size_t>(from_rate_) + 64;
     const size_t at = out->size();

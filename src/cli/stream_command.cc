@@ -165,7 +165,10 @@ void StreamStdin(const StreamArgs& a, StreamingDetector& d, EventWriter& out) {
     std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(whole), bytes.begin() + static_cast<std::ptrdiff_t>(have),
               bytes.begin());
     held = have - whole;
-    if (!feed.Push(samples.data(), static_cast<int64_t>(samples.size()))) return;
+    if (!feed.Push(samples.data(), static_cast<int64_t>(samples.size()))) {
+      feed.Finish();
+      return;  // --seconds reached: the rest of stdin is not read
+    }
   }
   if (held && !g_stop) {
     ThrowBadData("stdin ended mid-sample: " + std::to_string(total) + " bytes of " + a.format +
@@ -222,7 +225,7 @@ void StreamMic(const StreamArgs& a, StreamingDetector& d, EventWriter& out) {
       for (unsigned c = 0; c < channels; ++c) sum += frames[static_cast<size_t>(i) * channels + c];
       mono[static_cast<size_t>(i)] = sum / (32768.0f * static_cast<float>(channels));
     }
-    if (!feed.Push(mono.data(), got)) return;
+    if (!feed.Push(mono.data(), got)) break;
   }
   feed.Finish();
 }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -689,6 +690,17 @@ TEST_F(StreamCliTest, MicrophoneThroughAnAlsaFileDevice) {
   const auto want = JsonLines(file.output), got = JsonLines(mic.output);
   ASSERT_FALSE(want.empty());
   ExpectSameEvents(got, want);
+  // Ctrl-C: the capture stops, the events so far are out, the exit is clean.
+  // (The file device never ends; the shell's background job gets SIGINT.)
+  const auto stopped = RunEarshot(
+      "stream " + Flat() + " --mic earshot_mic --rate 8000 > " + (Dir() / "mic_events.txt").string() +
+          " 2>&1 & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo status $?",
+      testing::Capture::kStdoutAndStderr, env);
+  EXPECT_NE(stopped.output.find("status 0"), std::string::npos) << stopped.output;
+  std::ifstream log(Dir() / "mic_events.txt");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("stopped after "), std::string::npos) << text;
+  EXPECT_EQ(text.find("error"), std::string::npos) << text;
   // A device that does not exist: an error naming it.
   const auto missing = RunEarshot("stream " + Flat() + " --mic earshot_nothing --seconds 1",
                                   testing::Capture::kStdoutAndStderr, env);
