@@ -2,6 +2,7 @@
 
 #include <soxr.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -53,6 +54,37 @@ std::vector<float> Resampler::Process(const float* samples, int64_t n) {
   }
   if (err) ThrowBadData(std::string("soxr failed: ") + err);
   return out;
+}
+
+void Resampler::Push(const float* samples, int64_t n, std::vector<float>* out) {
+  // Nothing to add: soxr would take an empty input for the stream's end.
+  if (n <= 0) return;
+  size_t in_left = static_cast<size_t>(n);
+  const float* in = samples;
+  while (true) {
+    const size_t room = in_left * static_cast<size_t>(to_rate_) / static_cast<size_t>(from_rate_) + 64;
+    const size_t at = out->size();
+    out->resize(at + room);
+    size_t used = 0, done = 0;
+    soxr_error_t err = soxr_process(state_->soxr, in, in_left, &used, out->data() + at, room, &done);
+    out->resize(at + done);
+    if (err) ThrowBadData(std::string("soxr failed: ") + err);
+    in += used;
+    in_left -= used;
+    if (in_left == 0 && done < room) break;
+  }
+}
+
+void Resampler::Finish(std::vector<float>* out) {
+  while (true) {
+    const size_t at = out->size(), room = 4096;
+    out->resize(at + room);
+    size_t done = 0;
+    soxr_error_t err = soxr_process(state_->soxr, nullptr, 0, nullptr, out->data() + at, room, &done);
+    out->resize(at + done);
+    if (err) ThrowBadData(std::string("soxr failed: ") + err);
+    if (done == 0) break;
+  }
 }
 
 std::vector<float> Resample(const std::vector<float>& samples, int from_rate, int to_rate) {

@@ -1,5 +1,6 @@
 #include "earshot/inference/bundle.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -76,6 +77,7 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
   meta["normalizer"] = info.normalizer_json;
   meta["recipe"] = info.recipe_toml;
   meta["provenance"] = info.provenance_json;
+  if (!info.thresholds.empty()) meta["thresholds"] = info.thresholds;
   torch::serialize::OutputArchive archive;
   model.save(archive);
   const std::string meta_text = meta.dump();
@@ -121,6 +123,9 @@ Bundle LoadBundle(const std::string& path) {
     info.normalizer_json = meta.value("normalizer", "");
     info.recipe_toml = meta.value("recipe", "");
     info.provenance_json = meta.value("provenance", "");
+    if (meta.contains("thresholds")) {
+      info.thresholds = meta.at("thresholds").get<std::map<std::string, double>>();
+    }
     if (meta.contains("output")) {
       info.output = meta.at("output").get<std::string>();
       LoadJson(info.data, meta.at("data").dump(), path + " [data]");
@@ -149,6 +154,15 @@ Bundle LoadBundle(const std::string& path) {
                   ShapeString(info.example_shape));
   }
   if (info.labels.empty()) ThrowMismatch(path + ": the bundle has no labels");
+  for (const auto& [label, value] : info.thresholds) {
+    if (std::find(info.labels.begin(), info.labels.end(), label) == info.labels.end()) {
+      ThrowBadData(path + ": a detection threshold for '" + label + "', which is not one of the bundle's labels");
+    }
+    if (!(value >= 0 && value <= 1)) {
+      ThrowBadData(path + ": the detection threshold for '" + label + "' should be in [0, 1]. Given: " +
+                   std::to_string(value));
+    }
+  }
   b.model = BuildModel(info.model, info.example_shape, static_cast<int>(info.labels.size()));
   // LibTorch replaces tensors on load whatever their shape: compare the
   // shapes the config builds with the ones the file holds.

@@ -26,6 +26,12 @@ class Resampler {
   // a clean state for every call, so calls do not influence each other.
   std::vector<float> Process(const float* samples, int64_t n);
 
+  // A stream instead, chunk after chunk (do not mix with Process): appends
+  // to `out` what the samples so far give; the filter holds its delay back
+  // until Finish, which appends the rest.
+  void Push(const float* samples, int64_t n, std::vector<float>* out);
+  void Finish(std::vector<float>* out);
+
  private:
   struct State;
   int from_rate_, to_rate_;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ struct BundleInfo {
   LoaderOptions loader;
   std::string recipe_toml;             // the whole recipe as trained
   std::string provenance_json;         // version, time, data, seed, epochs, metrics
+  // Streaming detection (stream/detector.h): a detection threshold per
+  // label, in [0, 1]; labels absent use the detector's default. Saved only
+  // when not empty, so bundles without thresholds keep their bytes.
+  std::map<std::string, double> thresholds;
 };
 
 struct Bundle {
