@@ -83,8 +83,7 @@ const char* earshot_last_error(void) { return last_error.c_str(); }
 
 earshot_status earshot_set_compute_threads(int threads) {
   return Guard([&] {
-    if (threads < 1) return Fail(EARSHOT_ERROR_ARGUMENT, "threads should be >= 1. Given: " + std::to_string(threads));
-    earshot::SetComputeThreads(threads);
+    earshot::SetComputeThreads(threads);  // refuses threads < 1
     return EARSHOT_OK;
   });
 }

@@ -2,6 +2,7 @@
 // tiny trained bundle: their answers are the Predictor's, top-k is ranked
 // as `earshot predict` ranks, and every error is a status and a message
 // naming the file, from C as from C++.
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -263,10 +264,22 @@ TEST_F(LibraryTest, CApiLastErrorIsPerThread) {
   size_t n = 0;
   EXPECT_EQ(earshot_model_label_count(model, &n), EARSHOT_OK);
   EXPECT_STREQ(earshot_last_error(), "");
-  EXPECT_EQ(earshot_set_compute_threads(0), EARSHOT_ERROR_ARGUMENT);
-  EXPECT_EQ(earshot_set_compute_threads(1), EARSHOT_OK);
-  EXPECT_EQ(torch::get_num_threads(), 1);
   earshot_model_free(model);
+}
+
+// The compute threads reach LibTorch and, under Debian's LibTorch, the
+// OpenBLAS pool its matrix products run in.
+TEST(ComputeThreads, SetLibTorchsAndOpenBlasThreads) {
+  using GetThreads = int (*)();
+  const auto blas_threads = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  EXPECT_EQ(earshot_set_compute_threads(0), EARSHOT_ERROR_ARGUMENT);
+  EXPECT_NE(std::string(earshot_last_error()).find("should be at least 1"), std::string::npos);
+  for (int n : {2, 1}) {
+    ASSERT_EQ(earshot_set_compute_threads(n), EARSHOT_OK);
+    EXPECT_EQ(torch::get_num_threads(), n);
+    if (blas_threads) EXPECT_EQ(blas_threads(), n);
+  }
+  if (!blas_threads) GTEST_SKIP() << "LibTorch does not run on OpenBLAS here: LibTorch's threads checked only";
 }
 
 }  // namespace
