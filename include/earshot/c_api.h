@@ -22,8 +22,9 @@
  *
  * Errors: every call that can fail returns an earshot_status; on anything
  * but EARSHOT_OK, earshot_last_error() gives the message (naming the bundle,
- * the file or the argument) and the out-parameters are left as they were
- * (pointers set to NULL). No C++ exception ever leaves these functions.
+ * the file or the argument); earshot_model_open and the classify calls set
+ * their handle out-parameter to NULL, other out-parameters are left as they
+ * were. No C++ exception ever leaves these functions.
  *
  * Threads: the last error is per thread (each thread reads its own last
  * failure). A model may be shared by several threads: calls on one model
