@@ -2,7 +2,9 @@
 # Configures and builds the front-end-only variant in build-core/: the core
 # (util, audio, features, data, metrics) and the `features` and `inspect`
 # commands, without LibTorch, espeak-ng, FluidSynth or PLplot; then runs its
-# tests. Arguments go to ctest. With ccache (scripts/setup.sh installs it),
+# tests, among them `installed_examples`: the core installed into a
+# temporary prefix and examples/features built against it alone
+# (docs/library.md). Arguments go to ctest. With ccache (scripts/setup.sh installs it),
 # the core's objects come from the full build's and this takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "earshot/util/error.h"
 #include "matrix_checks.h"
@@ -46,6 +47,14 @@ std::vector<int> Argmax(const std::vector<float>& scores, int num_classes) {
     out[static_cast<size_t>(i)] = static_cast<int>(std::max_element(row, row + num_classes) - row);
   }
   return out;
+}
+
+std::vector<int> RankedClasses(const float* row, int num_classes, int k) {
+  std::vector<int> order(static_cast<size_t>(std::max(num_classes, 0)));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [row](int a, int b) { return row[a] > row[b]; });
+  order.resize(static_cast<size_t>(std::clamp(k, 0, std::max(num_classes, 0))));
+  return order;
 }
 
 double Accuracy(const std::vector<float>& scores, int num_classes, const std::vector<int>& labels) {

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "earshot/data/csv.h"
+#include "earshot/eval/metrics.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 
@@ -24,12 +24,7 @@ std::string RowId(const eval::Predictions& p, int64_t r) {
 
 // Class indices of row r, best first; ties to the lower index.
 std::vector<int> Ranked(const eval::Predictions& p, int64_t r, int k) {
-  std::vector<int> order(static_cast<size_t>(p.columns));
-  std::iota(order.begin(), order.end(), 0);
-  const float* row = p.scores.data() + r * p.columns;
-  std::stable_sort(order.begin(), order.end(), [row](int a, int b) { return row[a] > row[b]; });
-  order.resize(static_cast<size_t>(std::min(k, p.columns)));
-  return order;
+  return eval::RankedClasses(p.scores.data() + r * p.columns, p.columns, k);
 }
 
 std::string Number(double v) {

@@ -34,6 +34,16 @@ TEST(Metrics, ArgmaxTakesTheFirstOfTiedMaxima) {
   EXPECT_EQ(Argmax(kScores, 3), (std::vector<int>{0, 2, 0, 1}));
 }
 
+// The ranking `earshot predict` and the library's top-k print: best first,
+// ties to the lower index, k clamped to the class count.
+TEST(Metrics, RankedClassesBestFirstTiesToTheLowerIndex) {
+  const std::vector<float> row{0.1f, 0.3f, 0.05f, 0.3f, 0.25f};
+  EXPECT_EQ(RankedClasses(row.data(), 5, 5), (std::vector<int>{1, 3, 4, 0, 2}));
+  EXPECT_EQ(RankedClasses(row.data(), 5, 2), (std::vector<int>{1, 3}));
+  EXPECT_EQ(RankedClasses(row.data(), 5, 9).size(), 5u);
+  EXPECT_TRUE(RankedClasses(row.data(), 5, 0).empty());
+}
+
 TEST(Metrics, AccuracyAndTopK) {
   EXPECT_DOUBLE_EQ(Accuracy(kScores, 3, kLabels), 0.25);         // row 0 only
   EXPECT_DOUBLE_EQ(TopKAccuracy(kScores, 3, kLabels, 1), 0.25);  // equals accuracy

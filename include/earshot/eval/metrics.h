@@ -24,6 +24,10 @@ namespace earshot::eval {
 // The index of the highest score per row (first one on ties).
 std::vector<int> Argmax(const std::vector<float>& scores, int num_classes);
 
+// The class indices of one row of scores, best first, the first k (all
+// when k >= num_classes); ties to the lower index.
+std::vector<int> RankedClasses(const float* row, int num_classes, int k);
+
 // Fraction of rows whose highest-scored class is the true one.
 double Accuracy(const std::vector<float>& scores, int num_classes, const std::vector<int>& labels);
 
