@@ -16,13 +16,18 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/util/error.h"
 
 namespace earshot {
 namespace {
 
-std::string TempPath(const std::string& name) { return ::testing::TempDir() + "decode_" + name; }
+// Under this process's own scratch folder: other test processes (and other
+// builds on the machine) write files of the same names.
+std::string TempPath(const std::string& name) {
+  return (testing::ScratchDir("decode") / name).string();
+}
 
 std::vector<float> Sine(int64_t n, double freq, int rate, double amplitude = 0.5) {
   std::vector<float> x(static_cast<size_t>(n));

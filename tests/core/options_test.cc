@@ -111,7 +111,7 @@ TEST(Options, ToStringListsEveryField) {
 
 TEST(Options, RecipeTableIsRead) {
   FrontEndOptions o;
-  const std::string path = ::testing::TempDir() + "options_recipe.toml";
+  const std::string path = (testing::ScratchDir("options") / "options_recipe.toml").string();
   {
     std::FILE* f = std::fopen(path.c_str(), "w");
     ASSERT_NE(f, nullptr);
