@@ -24,12 +24,7 @@ std::string RowId(const eval::Predictions& p, int64_t r) {
 
 // Class indices of row r, best first; ties to the lower index.
 std::vector<int> Ranked(const eval::Predictions& p, int64_t r, int k) {
-  std::vector<int> order(static_cast<size_t>(p.columns));
-  std::iota(order.begin(), order.end(), 0);
-  const float* row = p.scores.data() + r * p.columns;
-  std::stable_sort(order.begin(), order.end(), [row](int a, int b) { return row[a] > row[b]; });
-  order.resize(static_cast<size_t>(std::min(k, p.columns)));
-  return order;
+  return TopClasses(p.scores.data() + r * p.columns, p.columns, k);
 }
 
 std::string Number(double v) {
@@ -47,6 +42,14 @@ std::string Stem(const std::string& id) {
 }
 
 }  // namespace
+
+std::vector<int> TopClasses(const float* row, int classes, int k) {
+  std::vector<int> order(static_cast<size_t>(classes));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [row](int a, int b) { return row[a] > row[b]; });
+  order.resize(static_cast<size_t>(std::max(0, std::min(k, classes))));
+  return order;
+}
 
 std::string FormatTopK(const eval::Predictions& p, int k, const std::string& format,
                        const std::vector<std::pair<std::string, std::string>>& skipped) {

@@ -17,6 +17,7 @@
 
 #include "../run_earshot.h"
 #include "../temp_dir.h"
+#include "tone_bundles.h"
 #include "earshot/audio/decode.h"
 #include "earshot/eval/metrics.h"
 #include "earshot/inference/bundle.h"
@@ -32,39 +33,10 @@ namespace earshot {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int kRate = 8000;
-
-std::vector<float> Tone(double hz, int64_t n, double phase) {
-  std::vector<float> x(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    x[static_cast<size_t>(i)] = static_cast<float>(0.4 * std::sin(2 * M_PI * hz * i / kRate + phase));
-  }
-  return x;
-}
-
-// Speech Commands layout: <root>/<label>/<name>.wav, 1 s tones.
-void WriteToneSet(const fs::path& root, const std::vector<std::pair<std::string, double>>& classes) {
-  for (const auto& [label, hz] : classes) {
-    fs::create_directories(root / label);
-    for (int i = 0; i < 8; ++i) {
-      WriteWav((root / label / ("c" + std::to_string(i) + "_nohash_0.wav")).string(),
-               Tone(hz * (1.0 + 0.02 * i), kRate, 0.3 * i), kRate);
-    }
-  }
-}
-
-RecipeOptions TinyRecipe(const std::string& root, int seed) {
-  RecipeOptions r;
-  const std::vector<std::string> settings{
-      "data.root=" + root,          "data.split=stratified",      "data.validation_fraction=0.25",
-      "data.test_fraction=0.25",    "features.sample_rate=8000",  "features.n_fft=256",
-      "features.win_length=200",    "features.hop_length=80",     "features.n_mels=20",
-      "model.name=seed003_dummy_2d", "train.epochs=2",            "train.threads=1",
-      "train.normalize=global",     "loader.batch_size=4",        "loader.threads=1",
-      "store.threads=1",            "train.seed=" + std::to_string(seed)};
-  for (const auto& s : settings) ApplySetting(r, s);
-  return r;
-}
+constexpr int kRate = testing::kToneRate;
+using testing::TinyRecipe;
+using testing::Tone;
+using testing::WriteToneSet;
 
 class EvalPredictTest : public ::testing::Test {
  protected:

@@ -18,6 +18,10 @@
 
 namespace earshot {
 
+// Class indices of one row of `classes` scores, the k best first (k capped
+// at classes); ties to the lower index.
+std::vector<int> TopClasses(const float* row, int classes, int k);
+
 // The k best labels per row: "csv" gives a header
 // `id,label_1,probability_1,...,label_k,probability_k`; "json" an array of
 // {"id", "top": [{"label", "probability"}...]}, then for each file in
