@@ -17,10 +17,11 @@ void BatchOptions::Validate() const {
   }
 }
 
-Batcher::Batcher(RunFn run, const BatchOptions& options, BatchObserver on_batch)
+Batcher::Batcher(RunFn run, const BatchOptions& options, BatchObserver on_batch,
+                 std::function<void()> on_start)
     : run_(std::move(run)), options_(options), on_batch_(std::move(on_batch)) {
   options_.Validate();
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this, on_start] { Loop(on_start); });
 }
 
 Batcher::~Batcher() {
@@ -45,7 +46,8 @@ ClipScores Batcher::Submit(std::vector<float> samples) {
   return result.get();
 }
 
-void Batcher::Loop() {
+void Batcher::Loop(const std::function<void()>& on_start) {
+  if (on_start) on_start();
   const auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double, std::milli>(options_.max_wait_ms));
   const size_t max_batch = static_cast<size_t>(options_.max_batch);

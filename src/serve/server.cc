@@ -16,6 +16,7 @@
 #include "earshot/inference/prediction_formats.h"
 #include "earshot/inference/predictor.h"
 #include "earshot/serve/metrics.h"
+#include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/options.h"
 
@@ -60,6 +61,17 @@ void SetError(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
   res.set_content(ErrorJson(message), "application/json");
 }
+
+// httplib listens with a backlog of 5 (compiled into Debian's library):
+// a burst of connections beyond that waits for SYN retries (1 s, 3 s). Its
+// socket is reachable from a subclass, and listen() again raises the backlog.
+class HttpServer : public httplib::Server {
+ public:
+  void RaiseBacklog() {
+    const socket_t sock = svr_sock_;
+    if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+  }
+};
 
 // The start of the request a worker thread is answering, for the latency
 // histogram (set before routing, read by the logger once the answer is written).
@@ -125,7 +137,7 @@ struct Server::Impl {
   ServeOptions options;
   std::vector<Model> models;  // in the order given
   std::unique_ptr<Metrics> metrics;
-  httplib::Server http;
+  HttpServer http;
   int port = -1;
   std::atomic<bool> running{false};
   std::atomic<bool> stop_requested{false};
@@ -339,7 +351,9 @@ Server::Server(const std::vector<ModelSpec>& specs, const ServeOptions& options)
           }
           return out;
         },
-        options.batch, [metrics, name](int clips) { metrics->CountBatch(name, clips); });
+        options.batch, [metrics, name](int clips) { metrics->CountBatch(name, clips); },
+        // OpenMP's thread count is per thread: the program's, on this one too.
+        [threads = ComputeThreads()] { SetComputeThreads(threads); });
     m.models.push_back(std::move(model));
   }
   const int threads = options.threads;
@@ -368,6 +382,7 @@ int Server::Bind() {
     m.port = m.http.bind_to_port(m.options.host, m.options.port) ? m.options.port : -1;
   }
   if (m.port < 0) ThrowIo(address + ": cannot listen there (address in use, or not an address of this machine)");
+  m.http.RaiseBacklog();
   return m.port;
 }
 

@@ -10,4 +10,6 @@ void SetComputeThreads(int threads) {
   torch::set_num_threads(threads);
 }
 
+int ComputeThreads() { return torch::get_num_threads(); }
+
 }  // namespace earshot

@@ -44,7 +44,10 @@ class Batcher {
   using RunFn = std::function<std::vector<ClipScores>(const std::vector<std::vector<float>>& clips)>;
   using BatchObserver = std::function<void(int clips)>;
 
-  Batcher(RunFn run, const BatchOptions& options, BatchObserver on_batch = {});
+  // `on_start` runs first on the batch thread (per-thread settings such as
+  // LibTorch's OpenMP thread count, which a new thread does not inherit).
+  Batcher(RunFn run, const BatchOptions& options, BatchObserver on_batch = {},
+          std::function<void()> on_start = {});
   // Runs what is queued, then stops the thread.
   ~Batcher();
   Batcher(const Batcher&) = delete;
@@ -58,7 +61,7 @@ class Batcher {
     std::vector<float> samples;
     std::promise<ClipScores> result;
   };
-  void Loop();
+  void Loop(const std::function<void()>& on_start);
 
   RunFn run_;
   BatchOptions options_;
