@@ -32,7 +32,9 @@ std::string Describe(const std::exception& e, bool debug) {
 // missing; null for the commands it has and for unknown ones.
 const char* PartNotBuilt(const std::string& command) {
 #ifndef EARSHOT_WITH_TORCH
-  if (command == "train" || command == "eval" || command == "predict" || command == "serve") return "-DEARSHOT_WITH_TORCH=ON (LibTorch)";
+  if (command == "train" || command == "eval" || command == "predict" || command == "serve") {
+    return "-DEARSHOT_WITH_TORCH=ON (LibTorch)";
+  }
 #endif
 #ifndef EARSHOT_WITH_SYNTH
   if (command == "synth") return "-DEARSHOT_WITH_SYNTH=ON (espeak-ng, FluidSynth)";

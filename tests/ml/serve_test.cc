@@ -415,6 +415,28 @@ TEST(ServeBatcher, TakesWhatWaitsUpToMaxBatch) {
   EXPECT_EQ(total, 7);
   EXPECT_LE(sizes.size(), 4u);  // 7 clips meeting within 200 ms: 3 + 3 + 1, give or take a late one
 
+  // The start hook runs once, first, on the thread that then runs every batch.
+  std::thread::id hook_thread, run_thread;
+  int hooks = 0;
+  {
+    serve::Batcher hooked(
+        [&](const std::vector<std::vector<float>>& clips) {
+          EXPECT_EQ(hooks, 1);
+          run_thread = std::this_thread::get_id();
+          return std::vector<serve::ClipScores>(clips.size());
+        },
+        serve::BatchOptions{}, {},
+        [&] {
+          ++hooks;
+          hook_thread = std::this_thread::get_id();
+        });
+    hooked.Submit({1.f});
+    hooked.Submit({2.f});
+  }
+  EXPECT_EQ(hooks, 1);
+  EXPECT_EQ(hook_thread, run_thread);
+  EXPECT_NE(run_thread, std::this_thread::get_id());
+
   // An exception of the run reaches every request of its batch.
   serve::Batcher failing([](const std::vector<std::vector<float>>&) -> std::vector<serve::ClipScores> {
     throw std::runtime_error("model broke");
