@@ -17,29 +17,36 @@ work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# Starts a server whose first stdout line is "listening on http://HOST:PORT";
-# prints that URL.
+# Starts a server in the background (in this shell, so that the trap
+# stops it).
 start() {
   local name=$1
   shift
   "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
+}
+
+# The URL of a started server, from its first stdout line
+# "listening on http://HOST:PORT".
+url_of() {
   for _ in $(seq 1 300); do
-    if grep -q "^listening on " "$work/$name.out"; then
-      sed -n 's/^listening on //p' "$work/$name.out" | head -1
+    if grep -q "^listening on " "$work/$1.out"; then
+      sed -n 's/^listening on //p' "$work/$1.out" | head -1
       return
     fi
     sleep 0.1
   done
-  echo "$name did not start:" >&2
-  cat "$work/$name.err" >&2
+  echo "$1 did not start:" >&2
+  cat "$work/$1.err" >&2
   exit 1
 }
 
 # Each keep-alive connection holds one of earshot's HTTP workers: 64 for
 # wrk's 64 connections. The peer starts a thread per connection.
-earshot_url=$(start earshot "$earshot" serve "$bundle" --port 0 --threads 64 --compute-threads "$threads" ${EARSHOT_ARGS:-})
-python_url=$(start python /usr/bin/python3 "$here/pytorch_serve_kws.py" --port 0 --threads "$threads")
+start earshot "$earshot" serve "$bundle" --port 0 --threads 64 --compute-threads "$threads" ${EARSHOT_ARGS:-}
+start python /usr/bin/python3 "$here/pytorch_serve_kws.py" --port 0 --threads "$threads"
+earshot_url=$(url_of earshot)
+python_url=$(url_of python)
 echo "earshot $earshot_url  python $python_url  wrk -t1 -d$duration  torch threads $threads"
 for c in $concurrency; do
   for side in earshot python; do
