@@ -35,6 +35,9 @@ extern "C" void OnStopSignal(int) {
 }
 
 void Run(const ServeArgs& a) {
+  if (a.compute_threads < 1 || a.compute_threads > 256) {
+    ThrowOption("--compute-threads should be in [1, 256]. Given: " + std::to_string(a.compute_threads));
+  }
   SetComputeThreads(a.compute_threads);
   serve::Server server(serve::NameModels(a.models), a.options);
   const int port = server.Bind();

@@ -194,7 +194,11 @@ TEST_F(ServeCli, SigintStopsAnIdleServerAndBadArgumentsAreNamed) {
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("--port should be in [0, 65535]"), std::string::npos) << r.output;
   r = testing::RunEarshot("serve " + Bundle() + " --max-batch 0");
+  EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("--max-batch should be in [1, 1024]"), std::string::npos) << r.output;
+  r = testing::RunEarshot("serve " + Bundle() + " --compute-threads 0");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("--compute-threads should be in [1, 256]. Given: 0"), std::string::npos) << r.output;
 }
 
 }  // namespace
