@@ -227,14 +227,31 @@ std::vector<float> DecodeFile(const std::string& path, int target_rate, AudioInf
   return Finish(file.get(), sf, path, target_rate, info);
 }
 
-std::vector<float> DecodeMemory(const void* data, size_t size, const std::string& name,
-                                int target_rate, AudioInfo* info) {
-  if (size == 0) ThrowBadData(name + ": zero-length: no bytes");
-  MemoryFile mem{static_cast<const unsigned char*>(data), static_cast<sf_count_t>(size), 0};
+namespace {
+
+// Opens bytes in memory for reading; `mem` must outlive the handle.
+SndfilePtr OpenMemory(MemoryFile& mem, SF_INFO& sf, const std::string& name) {
+  if (mem.size == 0) ThrowBadData(name + ": zero-length: no bytes");
   SF_VIRTUAL_IO io{MemLength, MemSeek, MemRead, MemWrite, MemTell};
-  SF_INFO sf{};
   SndfilePtr file(sf_open_virtual(&io, SFM_READ, &sf, &mem));
   if (!file) ThrowNotSound(name);
+  return file;
+}
+
+}  // namespace
+
+AudioInfo ProbeMemory(const void* data, size_t size, const std::string& name) {
+  MemoryFile mem{static_cast<const unsigned char*>(data), static_cast<sf_count_t>(size), 0};
+  SF_INFO sf{};
+  SndfilePtr file = OpenMemory(mem, sf, name);
+  return CheckedInfo(file.get(), sf, name);
+}
+
+std::vector<float> DecodeMemory(const void* data, size_t size, const std::string& name,
+                                int target_rate, AudioInfo* info) {
+  MemoryFile mem{static_cast<const unsigned char*>(data), static_cast<sf_count_t>(size), 0};
+  SF_INFO sf{};
+  SndfilePtr file = OpenMemory(mem, sf, name);
   return Finish(file.get(), sf, name, target_rate, info);
 }
 

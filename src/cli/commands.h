@@ -10,6 +10,7 @@ void AddFeaturesCommand(CLI::App& app);
 void AddInspectCommand(CLI::App& app);
 void AddPredictCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
+void AddServeCommand(CLI::App& app);
 void AddStreamCommand(CLI::App& app);
 void AddSynthCommand(CLI::App& app);
 void AddTrainCommand(CLI::App& app);

@@ -32,7 +32,10 @@ std::string Describe(const std::exception& e, bool debug) {
 // missing; null for the commands it has and for unknown ones.
 const char* PartNotBuilt(const std::string& command) {
 #ifndef EARSHOT_WITH_TORCH
-  if (command == "train" || command == "eval" || command == "predict" || command == "stream") return "-DEARSHOT_WITH_TORCH=ON (LibTorch)";
+  if (command == "train" || command == "eval" || command == "predict" || command == "serve" ||
+      command == "stream") {
+    return "-DEARSHOT_WITH_TORCH=ON (LibTorch)";
+  }
 #endif
 #ifndef EARSHOT_WITH_SYNTH
   if (command == "synth") return "-DEARSHOT_WITH_SYNTH=ON (espeak-ng, FluidSynth)";
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
 #endif
 #ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddStreamCommand(app);
+  earshot::cli::AddServeCommand(app);
 #endif
 #ifdef EARSHOT_WITH_SYNTH
   earshot::cli::AddSynthCommand(app);

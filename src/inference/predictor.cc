@@ -129,9 +129,11 @@ std::vector<float> Predictor::PredictFile(const std::string& path) const {
   return PredictSamples(DecodeFile(path, sample_rate()));
 }
 
-std::vector<float> Predictor::PredictClips(const std::vector<std::vector<float>>& clips) const {
+std::vector<float> Predictor::PredictClips(const std::vector<std::vector<float>>& clips,
+                                           std::vector<std::vector<float>>* window_probabilities) const {
   const Impl& m = *impl_;
   std::vector<float> out(clips.size() * static_cast<size_t>(m.classes));
+  if (window_probabilities) window_probabilities->assign(clips.size(), {});
   // Clips are gathered until their windows fill a batch, so that short
   // clips share forward passes.
   size_t first = 0;
@@ -153,7 +155,9 @@ std::vector<float> Predictor::PredictClips(const std::vector<std::vector<float>>
     int64_t row = 0;
     for (size_t i = first; i < last; ++i) {
       const int64_t count = counts[i - first];
-      m.Combine(probs.data() + row * m.classes, count, out.data() + i * static_cast<size_t>(m.classes));
+      const float* rows = probs.data() + row * m.classes;
+      m.Combine(rows, count, out.data() + i * static_cast<size_t>(m.classes));
+      if (window_probabilities) (*window_probabilities)[i].assign(rows, rows + count * m.classes);
       row += count;
     }
     first = last;

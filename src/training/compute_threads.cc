@@ -22,4 +22,6 @@ void SetComputeThreads(int threads) {
   }
 }
 
+int ComputeThreads() { return torch::get_num_threads(); }
+
 }  // namespace earshot

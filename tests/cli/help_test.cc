@@ -24,7 +24,7 @@ std::vector<std::string> Lines(const std::string& text) {
 // The commands of the parts this binary was built with.
 std::vector<std::string> BuiltCommands() {
   std::vector<std::string> commands = {"features", "inspect"};
-  if (testing::kWithTorch) commands.insert(commands.end(), {"eval", "predict", "train"});
+  if (testing::kWithTorch) commands.insert(commands.end(), {"eval", "predict", "serve", "train"});
   if (testing::kWithPlots) commands.push_back("report");
   if (testing::kWithSynth) {
     commands.insert(commands.end(), {"synth", "synth example", "synth keywords", "synth mixtures",

@@ -20,7 +20,7 @@ TEST(Parts, HelpListsTheCommandsOfTheBuiltParts) {
   EXPECT_TRUE(listed("inspect")) << help.output;
   EXPECT_EQ(listed("report"), testing::kWithPlots) << help.output;
   EXPECT_EQ(listed("synth"), testing::kWithSynth) << help.output;
-  for (const char* command : {"train", "eval", "predict"}) {
+  for (const char* command : {"train", "eval", "predict", "serve"}) {
     EXPECT_EQ(listed(command), testing::kWithTorch) << command << "\n" << help.output;
   }
 }

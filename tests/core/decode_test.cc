@@ -207,6 +207,32 @@ TEST(Decode, MemoryDecodesLikeFiles) {
   EXPECT_EQ(a.size(), 8000u);
 }
 
+// Uploads are resampled and level-checked as files are; the header alone
+// is read without decoding.
+TEST(Decode, MemoryResamplesAndProbesLikeFiles) {
+  const std::string bytes = ValidWavBytes(16000);
+  AudioInfo mem_info, file_info;
+  const std::vector<float> a = DecodeMemory(bytes.data(), bytes.size(), "upload.wav", 8000, &mem_info);
+  const std::vector<float> b = DecodeFile(TempPath("valid.wav"), 8000, &file_info);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.size(), 8000u);
+  EXPECT_EQ(mem_info.sample_rate, 16000);
+  const AudioInfo probe = ProbeMemory(bytes.data(), bytes.size(), "upload.wav");
+  EXPECT_EQ(probe.frames, 16000);
+  EXPECT_EQ(probe.sample_rate, 16000);
+  EXPECT_DOUBLE_EQ(probe.duration, 1.0);
+  EXPECT_EQ(probe.format, file_info.format);
+  ExpectWords(ErrorOf([] { ProbeMemory("", 0, "upload.wav"); }), {"upload.wav", "zero-length"});
+  const std::string text = "this is not a sound file at all";
+  ExpectWords(ErrorOf([&] { ProbeMemory(text.data(), text.size(), "upload.wav"); }),
+              {"upload.wav", "not a sound file"});
+  const std::string cut = bytes.substr(0, bytes.size() - 1000);
+  ExpectWords(ErrorOf([&] { ProbeMemory(cut.data(), cut.size(), "upload.wav"); }), {"upload.wav", "truncated"});
+  // A float upload above kMaxPeak is integer data stored as float.
+  const std::string loud = EncodeWav(std::vector<float>(100, 5000.f), 16000, true);
+  ExpectWords(ErrorOf([&] { DecodeMemory(loud.data(), loud.size(), "loud.wav"); }), {"loud.wav", "1000"});
+}
+
 TEST(Resample, LengthsAndFrequencyAreKept) {
   struct Case {
     int from, to;

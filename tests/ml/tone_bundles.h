@@ -1,5 +1,5 @@
 // Tiny data sets of tones and the recipe that trains a small model on them
-// in seconds: the bundles the prediction and library tests run.
+// in seconds: the bundles the prediction, library and server tests run.
 //
 //   WriteToneSet(dir / "data", {{"high", 1800.0}, {"low", 300.0}});
 //   TrainRecipe(TinyRecipe((dir / "data").string(), 1), run, false);  // run/model/best.bundle

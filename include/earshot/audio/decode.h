@@ -37,8 +37,13 @@ AudioInfo ProbeFile(const std::string& path);
 std::vector<float> DecodeFile(const std::string& path, int target_rate = 0,
                               AudioInfo* info = nullptr);
 
-// Decodes a sound file held in memory (an upload, an archive member).
-// `name` is used in error messages.
+// Reads the header of a sound file held in memory (an upload), as ProbeFile;
+// the same errors, naming `name`.
+AudioInfo ProbeMemory(const void* data, size_t size, const std::string& name);
+
+// Decodes a sound file held in memory (an upload, an archive member) through
+// libsndfile's virtual I/O, with DecodeFile's checks, level rule and
+// resampling. `name` is used in error messages.
 std::vector<float> DecodeMemory(const void* data, size_t size, const std::string& name,
                                 int target_rate = 0, AudioInfo* info = nullptr);
 

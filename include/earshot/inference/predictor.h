@@ -70,7 +70,10 @@ class Predictor {
   std::vector<float> PredictFile(const std::string& path) const;
 
   // Many clips at once, their windows batched together; rows in input order.
-  std::vector<float> PredictClips(const std::vector<std::vector<float>>& clips) const;
+  // `window_probabilities`, when given, receives each clip's window
+  // probabilities (windows x labels, row-major) as WindowProbabilities gives them.
+  std::vector<float> PredictClips(const std::vector<std::vector<float>>& clips,
+                                  std::vector<std::vector<float>>* window_probabilities = nullptr) const;
 
   // Decodes and predicts every file; ids name the rows (the paths when
   // empty). The result's classes are labels(), its source the bundle path.

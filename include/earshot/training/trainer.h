@@ -55,6 +55,8 @@ struct TrainSummary {
 // train.threads resolved (TrainOptions::ComputeThreads) before TrainRecipe,
 // and KeepFreedMemoryForReuse (util/allocator.h) in main.
 void SetComputeThreads(int threads);
+// The count set last (LibTorch's intra-op threads).
+int ComputeThreads();
 
 // Trains with the LibTorch threads the caller has set (SetComputeThreads;
 // each bundle records the count); the loader takes the cores that
