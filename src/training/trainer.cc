@@ -644,7 +644,10 @@ LoadedClips LoadAudio(const RecipeOptions& recipe, Dataset& ds, TrainingObserver
 uint64_t HashRow(const ClipStore& store, int64_t row) {
   const int16_t* data = store.Data(row);
   const int64_t n = store.Length(row);
-  uint64_t h = MixSeed(static_cast<uint64_t>(n), HashString(std::to_string(store.Scale(row))));
+  const float scale = store.Scale(row);
+  uint32_t scale_bits = 0;
+  std::memcpy(&scale_bits, &scale, sizeof(scale_bits));
+  uint64_t h = MixSeed(static_cast<uint64_t>(n), scale_bits);
   int64_t i = 0;
   for (; i + 4 <= n; i += 4) {
     uint64_t word = 0;
