@@ -36,7 +36,7 @@ RANDOM=$SEED
 DATA=${DATA:-$WORK/data}
 if [[ ! -d "$DATA" ]]; then
   "$BIN" synth keywords "$DATA" --speakers "$SPEAKERS" --words yes,no,up,down,left --sample-rate 8000 \
-    --noise-seconds 3 --seed 1 >/dev/null
+    --noise-seconds 3 --seed 1 >/dev/null 2>"$WORK/synth.log" || { cat "$WORK/synth.log"; exit 1; }
 fi
 TRAIN=("$BIN" train "$RECIPE" --set "data.root=$DATA" --no-report --out)
 
