@@ -95,13 +95,14 @@ void WriteFileAtomic(const std::string& path, const std::string& bytes) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) FailWrite(-1, tmp, path, "cannot create " + tmp, errno);
   size_t done = 0;
-  while (done < bytes.size()) {
-    const size_t chunk = std::min(bytes.size() - done, limit - done);
-    if (chunk == 0) {
+  for (;;) {
+    if (done >= limit) {
       // The fault: the disk fills here, or the process dies mid-write.
       if (action == "kill") ::kill(::getpid(), SIGKILL);
       FailWrite(fd, tmp, path, "writing " + tmp, ENOSPC);
     }
+    if (done >= bytes.size()) break;
+    const size_t chunk = std::min(bytes.size() - done, limit - done);
     const ssize_t n = ::write(fd, bytes.data() + done, chunk);
     if (n < 0) {
       if (errno == EINTR) continue;

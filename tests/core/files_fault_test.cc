@@ -45,6 +45,10 @@ TEST_F(WriteFaults, FullDiskNamesTheFileAndKeepsThePreviousOne) {
   // The fault acts once: the next write goes through.
   WriteFileAtomic(path, new_bytes);
   EXPECT_EQ(ReadFile(path), new_bytes);
+  // An empty file fails too.
+  SetWriteFaultForTesting("enospc:1");
+  EXPECT_THROW(WriteFileAtomic(path, ""), Error);
+  EXPECT_EQ(ReadFile(path), new_bytes);
 }
 
 // Killed (SIGKILL) halfway through writing: the file holds the previous
