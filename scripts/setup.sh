@@ -17,6 +17,7 @@ packages=(
   libcpp-httplib-dev libasound2-dev
   espeak-ng libespeak-ng-dev fluidsynth libfluidsynth-dev fluid-soundfont-gm
   chromium
+  unzip
 )
 if [[ "${1:-}" == "--python" ]]; then
   packages+=(python3-torch python3-torchaudio python3-scipy python3-numpy)

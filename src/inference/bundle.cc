@@ -88,8 +88,9 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
   WriteFileAtomic(path, bytes.str());
 }
 
-Bundle LoadBundle(const std::string& path) {
-  if (!FileExists(path)) ThrowIo(path + ": missing: no such bundle");
+namespace {
+
+Bundle ReadBundle(const std::string& path) {
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path);
@@ -207,6 +208,23 @@ Bundle LoadBundle(const std::string& path) {
                   std::to_string(info.labels.size()) + " labels");
   }
   return b;
+}
+
+}  // namespace
+
+Bundle LoadBundle(const std::string& path) {
+  if (!FileExists(path)) ThrowIo(path + ": missing: no such bundle");
+  try {
+    return ReadBundle(path);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A damaged archive can fail anywhere inside LibTorch's reader (its
+    // records, its pickles), with LibTorch's or the standard library's errors.
+    const std::string what = FirstLine(e.what());
+    ThrowBadData(path + ": damaged bundle: LibTorch cannot read it (" +
+                 (what.empty() ? std::string("no reason given") : what) + "); train or copy it again");
+  }
 }
 
 }  // namespace earshot

@@ -5,6 +5,7 @@
 
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/toml_table.h"
 #include "earshot/util/option_checks.h"
 
 namespace earshot {
@@ -50,6 +51,7 @@ void TrainOptions::Validate() const {
 }
 
 void RecipeOptions::Visit(OptionVisitor& v) {
+  v.Field("version", version, "recipe format version (this build reads 1)");
   v.Field("name", name, "names the run");
   v.Field("description", description, "one line for reports");
   v.Field("task", task, "single_label | soft_label");
@@ -62,6 +64,10 @@ void RecipeOptions::Visit(OptionVisitor& v) {
 }
 
 void RecipeOptions::Validate() const {
+  if (version < 1 || version > kRecipeVersion) {
+    ThrowOption("--version=" + std::to_string(version) + ": this earshot reads recipe versions 1 to " +
+                std::to_string(kRecipeVersion));
+  }
   if (name.empty()) ThrowOption("--name should not be empty");
   option_checks::OneOf("task", task, {"single_label", "soft_label"});
   ValidateGroup(data, "data");
@@ -85,6 +91,13 @@ void RecipeOptions::Validate() const {
 
 RecipeOptions LoadRecipe(const std::string& path, const std::vector<std::string>& settings) {
   RecipeOptions r;
+  // A newer recipe may hold keys this build does not know: its version is
+  // checked first, so that the error says why.
+  const int64_t version = TomlInt(ReadFile(path), "version", kRecipeVersion, path);
+  if (version > kRecipeVersion) {
+    ThrowMismatch(path + ": recipe version " + std::to_string(version) + " is newer than this earshot reads (" +
+                  std::to_string(kRecipeVersion) + "); train it with a newer earshot");
+  }
   LoadTomlFile(r, path);
   ApplySettings(r, settings);
   r.Validate();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -30,6 +32,7 @@
 #include "earshot/training/schedule.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/random.h"
 
 namespace earshot {
 namespace {
@@ -279,9 +282,15 @@ void ModelTrainer::SaveCheckpoint(int epoch, bool stopped) {
 bool ModelTrainer::LoadCheckpoint(int& epoch, bool& stopped) {
   const std::string path = dir_ + "/checkpoint";
   if (!FileExists(path)) return false;
+  torch::serialize::InputArchive archive, model_archive, optimizer_archive;
   try {
-    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
     archive.load_from(path);
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    ThrowBadData(path + ": cannot resume: damaged checkpoint, not a whole archive (" +
+                 what.substr(0, what.find('\n')) + ")");
+  }
+  try {
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
     c10::IValue state_value;
@@ -301,6 +310,12 @@ bool ModelTrainer::LoadCheckpoint(int& epoch, bool& stopped) {
                   what.substr(0, what.find('\n')) + ")");
   } catch (const json::exception& e) {
     ThrowBadData(path + ": cannot resume: damaged checkpoint state (" + e.what() + ")");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A damaged archive can fail anywhere inside LibTorch's reader.
+    const std::string what = e.what();
+    ThrowBadData(path + ": cannot resume: damaged checkpoint (" + what.substr(0, what.find('\n')) + ")");
   }
   return true;
 }
@@ -532,7 +547,8 @@ bool IsRunEntry(const std::filesystem::path& p) {
     return name == "model" || name == "ensemble" || name == "oof" || name.rfind("fold-", 0) == 0 ||
            name.rfind("seed-", 0) == 0;
   }
-  return name == "recipe.toml" || name == "data.json" || name == "summary.json" || name == "report.html";
+  return name == "recipe.toml" || name == "data.json" || name == "clips.tsv" || name == "summary.json" ||
+         name == "report.html";
 }
 
 // Whether some model of the run in `dir` completed an epoch (has a checkpoint).
@@ -622,12 +638,102 @@ LoadedClips LoadAudio(const RecipeOptions& recipe, Dataset& ds, TrainingObserver
   return loaded;
 }
 
-// recipe.toml and data.json, replacing what a run that completed no epoch
-// left in the folder.
+// The audio a run trains on, one line per clip and noise file: its file
+// (or .npz row) and a hash of its decoded samples, "bad" for a file that
+// could not be read. `--resume` compares it with the data as it is now.
+uint64_t HashRow(const ClipStore& store, int64_t row) {
+  const int16_t* data = store.Data(row);
+  const int64_t n = store.Length(row);
+  const float scale = store.Scale(row);
+  uint32_t scale_bits = 0;
+  std::memcpy(&scale_bits, &scale, sizeof(scale_bits));
+  uint64_t h = MixSeed(static_cast<uint64_t>(n), scale_bits);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    uint64_t word = 0;
+    std::memcpy(&word, data + i, sizeof(word));
+    h = MixSeed(h, word);
+  }
+  for (; i < n; ++i) h = MixSeed(h, static_cast<uint16_t>(data[i]));
+  return h;
+}
+
+std::map<std::string, std::string> ClipsManifest(const Dataset& ds, const LoadedClips& loaded) {
+  std::map<std::string, std::string> out;
+  auto hex = [](uint64_t h) {
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
+    return std::string(buf);
+  };
+  for (size_t i = 0; i < ds.clips.size(); ++i) {
+    const ClipRef& c = ds.clips[i];
+    const int64_t row = loaded.row[i];
+    if (row == LoadedClips::kSilence) continue;
+    const std::string name = c.path.empty() ? ds.root + " row " + std::to_string(c.array_row) : c.path;
+    out[name] = row == LoadedClips::kBad ? "bad" : hex(HashRow(loaded.clips, row));
+  }
+  std::set<std::string> bad;
+  for (const auto& b : loaded.bad.bad) bad.insert(b.path);
+  int64_t noise_row = 0;
+  for (const auto& path : ds.noise_files) {
+    out[path] = bad.count(path) ? "bad" : hex(HashRow(loaded.noise, noise_row++));
+  }
+  return out;
+}
+
+std::string ManifestText(const std::map<std::string, std::string>& manifest) {
+  std::string text = "# file\taudio hash (earshot train; --resume checks the data against it)\n";
+  for (const auto& [name, hash] : manifest) text += name + "\t" + hash + "\n";
+  return text;
+}
+
+// `--resume` continues on the audio the run started with: a clip or noise
+// file that changed, went missing or was added since is an error naming it.
+// Runs written before clips.tsv existed are not checked.
+void CheckDataUnchanged(const std::string& out_dir, const std::map<std::string, std::string>& now) {
+  const std::string path = out_dir + "/clips.tsv";
+  if (!FileExists(path)) return;
+  std::map<std::string, std::string> was;
+  std::istringstream lines(ReadFile(path));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.rfind('\t');
+    if (tab == std::string::npos) ThrowBadData(path + ": damaged line '" + line + "' (no tab)");
+    was[line.substr(0, tab)] = line.substr(tab + 1);
+  }
+  const std::string advice = "; a resumed run continues on the data it started with: restore it, or start a "
+                             "new run with another --out";
+  for (const auto& [name, hash] : was) {
+    const auto it = now.find(name);
+    if (it == now.end()) {
+      ThrowMismatch("--resume " + out_dir + ": " + name + " was in the data when the run started and is not now" +
+                    advice);
+    }
+    if (it->second != hash) {
+      const std::string what = it->second == "bad"    ? "cannot be read now"
+                               : hash == "bad"        ? "could not be read when the run started and can now"
+                                                      : "holds other audio than when the run started";
+      ThrowMismatch("--resume " + out_dir + ": " + name + " " + what + advice);
+    }
+  }
+  for (const auto& [name, hash] : now) {
+    if (!was.count(name)) {
+      ThrowMismatch("--resume " + out_dir + ": " + name + " is in the data now but was not when the run started" +
+                    advice);
+    }
+  }
+}
+
+// recipe.toml, data.json and clips.tsv, replacing what a run that completed
+// no epoch left in the folder; a resumed run's data must be the recorded one.
 void WriteRunRecord(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
                     const Dataset& ds, const LoadedClips& loaded, TrainingObserver& observer) {
+  const auto manifest = ClipsManifest(ds, loaded);
+  if (resume) CheckDataUnchanged(out_dir, manifest);
   if (!resume) ClearUntrainedRun(out_dir, observer);
   MakeDirs(out_dir);
+  // clips.tsv first: a run is resumable once recipe.toml is there.
+  WriteFileAtomic(out_dir + "/clips.tsv", ManifestText(manifest));
   WriteFileAtomic(out_dir + "/recipe.toml", ToToml(recipe));
   json data;
   data["root"] = recipe.data.root;

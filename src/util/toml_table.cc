@@ -36,4 +36,9 @@ std::string TomlString(const std::string& toml, const std::string& dotted, const
   return doc.at_path(dotted).value_or(fallback);
 }
 
+int64_t TomlInt(const std::string& toml, const std::string& dotted, int64_t fallback, const std::string& origin) {
+  const toml::table doc = Parse(toml, origin);
+  return doc.at_path(dotted).value_or(fallback);
+}
+
 }  // namespace earshot

@@ -44,7 +44,11 @@ struct TrainOptions : Options {
   int ComputeThreads() const;
 };
 
+// The recipe format this build reads and writes (RecipeOptions::version).
+constexpr int kRecipeVersion = 1;
+
 struct RecipeOptions : Options {
+  int version = kRecipeVersion;     // recipe format; a newer one than this build's is refused
   std::string name = "recipe";      // names the run
   std::string description;          // one line for reports
   std::string task = "single_label";  // single_label | soft_label
@@ -60,7 +64,9 @@ struct RecipeOptions : Options {
   void Validate() const override;
 };
 
-// Reads a recipe file and applies `--set` overrides, then validates.
+// Reads a recipe file and applies `--set` overrides, then validates. A file
+// whose `version` is newer than kRecipeVersion is refused before its keys
+// are read, naming the file, its version and the one this build reads.
 RecipeOptions LoadRecipe(const std::string& path, const std::vector<std::string>& settings);
 
 }  // namespace earshot

@@ -6,6 +6,7 @@
 //   std::string loss = TomlString(recipe_toml, "train.loss.name", "cross_entropy", "...");
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace earshot {
@@ -17,5 +18,8 @@ std::string TomlTable(const std::string& toml, const std::string& dotted, const 
 // The string at `dotted` ("train.loss.name"), or `fallback` when absent.
 std::string TomlString(const std::string& toml, const std::string& dotted, const std::string& fallback,
                        const std::string& origin);
+
+// The integer at `dotted` ("version"), or `fallback` when absent.
+int64_t TomlInt(const std::string& toml, const std::string& dotted, int64_t fallback, const std::string& origin);
 
 }  // namespace earshot
