@@ -147,9 +147,9 @@ earshot_status earshot_detector_sample_rate(const earshot_detector* detector, in
 earshot_status earshot_detector_label_count(const earshot_detector* detector, size_t* count);
 /* Mono float samples at the detector's rate, a chunk of any size (count 0
  * is allowed). *events receives the events of the model windows they
- * complete, in time order, as an array of *count events the caller frees
- * with earshot_events_free (NULL when there is none); *event_count
- * receives their number. On failure *events is NULL and *event_count 0. */
+ * complete, in time order: an array of *event_count events, the caller's,
+ * to free with earshot_events_free (NULL when there is none). On failure
+ * *events is NULL and *event_count 0. */
 earshot_status earshot_detector_push(earshot_detector* detector, const float* samples, size_t count,
                                      earshot_event** events, size_t* event_count);
 void earshot_events_free(earshot_event* events); /* NULL is ignored */
