@@ -98,6 +98,17 @@ got=$("$work/classify_pc" "$bundle" "${files[@]}" --top-k 3)
 # An error crosses the C API as a status and a message naming the file.
 if "$work/c/classify_c" "$bundle" "$work/none.wav" >/dev/null 2>"$work/err.txt"; then fail "a missing file succeeded"; fi
 grep -q "none.wav" "$work/err.txt" || fail "the error does not name the file: $(cat "$work/err.txt")"
+# The C detector example on a stream of words (the WAVs' samples, headers
+# skipped) prints the events `earshot stream` prints for the same bytes.
+for f in "${yes_files[@]:0:3}" "${no_files[@]:0:3}"; do tail -c +45 "$f"; done >"$work/words.s16le"
+want_events=$("$earshot" stream "$bundle" - --format s16le --output-format csv --stride-ms 40 --threshold 0.05 \
+  --suppression-ms 0 --minimum-count 1 --label-change=false <"$work/words.s16le" 2>/dev/null)
+got_events=$("$work/c/detect_c" "$bundle" stride_ms=40 detection_threshold=0.05 suppression_ms=0 minimum_count=1 label_change=false \
+  <"$work/words.s16le" 2>/dev/null)
+[[ "$got_events" == "$want_events" ]] || fail "C detector example differs from earshot stream:"$'\n'"$got_events"$'\n---\n'"$want_events"
+if "$work/c/detect_c" "$bundle" stride_ms=25 </dev/null >/dev/null 2>"$work/err.txt"; then fail "a bad stride succeeded"; fi
+grep -q "stride_ms" "$work/err.txt" || fail "the error does not name the setting: $(cat "$work/err.txt")"
+echo "C detector example prints what earshot stream prints ($(($(wc -l <<<"$want_events") - 1)) events)"
 echo "C and C++ examples print what earshot predict prints:"
 echo "$want"
 rm -rf "$work"

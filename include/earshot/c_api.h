@@ -22,9 +22,10 @@
  *
  * Errors: every call that can fail returns an earshot_status; on anything
  * but EARSHOT_OK, earshot_last_error() gives the message (naming the bundle,
- * the file or the argument); earshot_model_open and the classify calls set
- * their handle out-parameter to NULL, other out-parameters are left as they
- * were. No C++ exception ever leaves these functions.
+ * the file or the argument); earshot_model_open, earshot_detector_open and
+ * the classify calls set their handle out-parameter to NULL,
+ * earshot_detector_push its events to NULL and their count to 0, other
+ * out-parameters are left as they were. No C++ exception ever leaves these functions.
  *
  * Threads: the last error is per thread (each thread reads its own last
  * failure). A model may be shared by several threads: calls on one model
@@ -32,7 +33,8 @@
  * parallel; for parallel throughput on one bundle, open it once per thread.
  * A result belongs to the caller and is read-only: any thread may read it.
  * earshot_model_free and earshot_result_free must not race with other
- * calls on the same handle. LibTorch's compute threads are process-wide:
+ * calls on the same handle. A detector (below) has no lock: one thread at
+ * a time per detector. LibTorch's compute threads are process-wide:
  * set them once with earshot_set_compute_threads before classifying.
  *
  * Link with the CMake target earshot::earshot or `pkg-config --libs earshot`
@@ -58,6 +60,7 @@ typedef enum earshot_status {
 
 typedef struct earshot_model earshot_model;   /* a loaded bundle */
 typedef struct earshot_result earshot_result; /* one clip's probabilities */
+typedef struct earshot_detector earshot_detector; /* a keyword detector over a stream, and its state */
 
 typedef struct earshot_label_probability {
   const char* label; /* valid while the result it came from lives */
@@ -102,6 +105,54 @@ earshot_status earshot_result_probabilities(const earshot_result* result, const 
  * into out[0..min(k, labels)); *written receives that count. */
 earshot_status earshot_result_top_k(const earshot_result* result, size_t k,
                                     earshot_label_probability* out, size_t* written);
+
+/* Keyword spotting over a stream (KeywordListener in earshot.h):
+ *
+ *   const char* settings[] = {"stride_ms=40", "threshold.yes=0.8"};
+ *   earshot_detector* kws = NULL;
+ *   if (earshot_detector_open("best.bundle", settings, 2, &kws) != EARSHOT_OK) ...
+ *   for (each chunk of n samples at earshot_detector_sample_rate) {
+ *     earshot_event* events = NULL;
+ *     size_t count = 0;
+ *     if (earshot_detector_push(kws, chunk, n, &events, &count) != EARSHOT_OK) ...
+ *     for (size_t i = 0; i < count; ++i) printf("%.0f %s\n", events[i].end_ms, events[i].label);
+ *     earshot_events_free(events);
+ *   }
+ *   earshot_detector_free(kws);
+ *
+ * A detector holds the stream's state (the samples pushed so far, the
+ * smoothing): one detector per stream. It is not locked: calls on one
+ * detector must not overlap (use it from one thread at a time); different
+ * detectors run in parallel. */
+typedef struct earshot_event {
+  double start_ms;   /* the model window that fired: its start and end, ms from the first sample pushed */
+  double end_ms;
+  const char* label; /* valid while the detector lives */
+  size_t index;      /* the label's position in the detector's labels */
+  float score;       /* the label's averaged posterior */
+} earshot_event;
+
+/* Loads a bundle for streaming. settings: setting_count "key=value" texts
+ * (NULL when setting_count is 0): stride_ms, batch_size, the smoothing keys
+ * (average_window_ms, detection_threshold, suppression_ms, minimum_count,
+ * label_change), threshold.LABEL; an unknown key or a bad value is
+ * EARSHOT_ERROR_ARGUMENT naming it, as is a bundle whose front end cannot
+ * stream. *out receives a detector to free with earshot_detector_free, or
+ * NULL on failure. */
+earshot_status earshot_detector_open(const char* bundle_path, const char* const* settings, size_t setting_count,
+                                     earshot_detector** out);
+void earshot_detector_free(earshot_detector* detector); /* NULL is ignored */
+/* The rate earshot_detector_push takes, Hz. */
+earshot_status earshot_detector_sample_rate(const earshot_detector* detector, int* sample_rate);
+earshot_status earshot_detector_label_count(const earshot_detector* detector, size_t* count);
+/* Mono float samples at the detector's rate, a chunk of any size (count 0
+ * is allowed). *events receives the events of the model windows they
+ * complete, in time order: an array of *event_count events, the caller's,
+ * to free with earshot_events_free (NULL when there is none). On failure
+ * *events is NULL and *event_count 0. */
+earshot_status earshot_detector_push(earshot_detector* detector, const float* samples, size_t count,
+                                     earshot_event** events, size_t* event_count);
+void earshot_events_free(earshot_event* events); /* NULL is ignored */
 
 #ifdef __cplusplus
 }

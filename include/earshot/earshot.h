@@ -1,4 +1,5 @@
-// earshot as a library: load a trained model bundle, classify sound.
+// earshot as a library: load a trained model bundle, classify sound or
+// spot keywords in a stream (KeywordListener).
 // The one header most programs need; it does not include LibTorch.
 //
 //   #include <earshot/earshot.h>
@@ -19,6 +20,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +32,8 @@ namespace earshot {
 
 class Predictor;
 struct PredictorOptions;
+class StreamingDetector;
+struct StreamOptions;
 
 // The library's version, "major.minor.patch" (project() in CMakeLists.txt).
 const char* Version();
@@ -90,6 +95,60 @@ class SoundClassifier {
  private:
   Classification Answer(const float* probabilities, std::string source) const;
   std::unique_ptr<Predictor> predictor_;
+};
+
+// A keyword a KeywordListener heard: the model window whose averaged
+// posterior fired it ends at end_ms and starts at start_ms (the keyword
+// lies within), both from the first sample pushed.
+struct KeywordEvent {
+  double start_ms = 0;
+  double end_ms = 0;
+  std::string label;
+  int index = 0;      // the label's position in KeywordListener::labels()
+  float score = 0.0f;  // the label's averaged posterior
+};
+
+// Keyword spotting over a stream of samples: a StreamingDetector
+// (stream/detector.h; docs/stream.md) that answers in structs. The model
+// runs on the last window every stride; its posteriors are smoothed into
+// events. The same samples give the same events whatever the chunking.
+//
+//   earshot::KeywordListener kws("best.bundle", {"stride_ms=40", "threshold.yes=0.8"});
+//   for (each chunk at kws.sample_rate())
+//     for (const earshot::KeywordEvent& e : kws.Push(chunk, n)) ...
+//
+// Not for several threads at once: one listener per stream.
+class KeywordListener {
+ public:
+  // Loads the bundle; `settings` are "key=value" texts: stride_ms,
+  // batch_size, the smoothing keys (average_window_ms,
+  // detection_threshold, suppression_ms, minimum_count, label_change) and
+  // threshold.LABEL (a label's threshold over the bundle's). A bad setting
+  // is an Error naming its key; a bundle whose front end cannot stream
+  // (waveform features, per-clip dB scaling) an Error saying why.
+  explicit KeywordListener(const std::string& bundle_path, const std::vector<std::string>& settings = {});
+  // With the options struct of stream/detector.h.
+  KeywordListener(const std::string& bundle_path, const StreamOptions& options,
+                  const std::map<std::string, double>& thresholds);
+  ~KeywordListener();
+  KeywordListener(KeywordListener&&) noexcept;
+  KeywordListener& operator=(KeywordListener&&) noexcept;
+
+  const std::vector<std::string>& labels() const;
+  int sample_rate() const;         // the rate Push takes
+  double window_seconds() const;   // the model's window
+  double stride_seconds() const;   // the model runs this often
+  double Threshold(const std::string& label) const;  // a label's detection threshold in use
+  int64_t samples() const;         // pushed so far
+  const StreamingDetector& detector() const;
+
+  // Mono samples at sample_rate(), a chunk of any size; the events of the
+  // model windows they complete, in time order.
+  std::vector<KeywordEvent> Push(const float* samples, size_t n);
+  std::vector<KeywordEvent> Push(const std::vector<float>& samples) { return Push(samples.data(), samples.size()); }
+
+ private:
+  std::unique_ptr<StreamingDetector> detector_;
 };
 
 }  // namespace earshot

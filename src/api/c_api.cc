@@ -3,6 +3,7 @@
 // last error.
 #include "earshot/c_api.h"
 
+#include <cstdlib>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -16,6 +17,12 @@ struct earshot_model {
   explicit earshot_model(const std::string& path) : classifier(path) {}
   earshot::SoundClassifier classifier;
   std::mutex lock;  // calls on one model take turns
+};
+
+struct earshot_detector {
+  explicit earshot_detector(const std::string& path, const std::vector<std::string>& settings)
+      : listener(path, settings) {}
+  earshot::KeywordListener listener;
 };
 
 struct earshot_result {
@@ -187,5 +194,69 @@ earshot_status earshot_result_top_k(const earshot_result* result, size_t k, ears
     return EARSHOT_OK;
   });
 }
+
+earshot_status earshot_detector_open(const char* bundle_path, const char* const* settings, size_t setting_count,
+                                     earshot_detector** out) {
+  return Guard([&] {
+    if (!out) return Null("out");
+    *out = nullptr;
+    if (!bundle_path) return Null("bundle_path");
+    if (!settings && setting_count > 0) return Null("settings");
+    std::vector<std::string> given;
+    for (size_t i = 0; i < setting_count; ++i) {
+      if (!settings[i]) return Fail(EARSHOT_ERROR_ARGUMENT, "settings[" + std::to_string(i) + "] is NULL");
+      given.emplace_back(settings[i]);
+    }
+    *out = new earshot_detector(bundle_path, given);
+    return EARSHOT_OK;
+  });
+}
+
+void earshot_detector_free(earshot_detector* detector) { delete detector; }
+
+earshot_status earshot_detector_sample_rate(const earshot_detector* detector, int* sample_rate) {
+  return Guard([&] {
+    if (!detector) return Null("detector");
+    if (!sample_rate) return Null("sample_rate");
+    *sample_rate = detector->listener.sample_rate();
+    return EARSHOT_OK;
+  });
+}
+
+earshot_status earshot_detector_label_count(const earshot_detector* detector, size_t* count) {
+  return Guard([&] {
+    if (!detector) return Null("detector");
+    if (!count) return Null("count");
+    *count = detector->listener.labels().size();
+    return EARSHOT_OK;
+  });
+}
+
+earshot_status earshot_detector_push(earshot_detector* detector, const float* samples, size_t count,
+                                     earshot_event** events, size_t* event_count) {
+  return Guard([&] {
+    if (!events) return Null("events");
+    *events = nullptr;
+    if (!event_count) return Null("event_count");
+    *event_count = 0;
+    if (!detector) return Null("detector");
+    if (!samples && count > 0) return Null("samples");
+    const std::vector<earshot::KeywordEvent> found = detector->listener.Push(samples, count);
+    if (found.empty()) return EARSHOT_OK;
+    auto* array = static_cast<earshot_event*>(std::malloc(found.size() * sizeof(earshot_event)));
+    if (!array) return Fail(EARSHOT_ERROR_INTERNAL, "out of memory");
+    const std::vector<std::string>& labels = detector->listener.labels();
+    for (size_t i = 0; i < found.size(); ++i) {
+      const earshot::KeywordEvent& e = found[i];
+      array[i] = earshot_event{e.start_ms, e.end_ms, labels[static_cast<size_t>(e.index)].c_str(),
+                               static_cast<size_t>(e.index), e.score};
+    }
+    *events = array;
+    *event_count = found.size();
+    return EARSHOT_OK;
+  });
+}
+
+void earshot_events_free(earshot_event* events) { std::free(events); }
 
 }  // extern "C"

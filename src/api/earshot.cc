@@ -1,7 +1,10 @@
 #include "earshot/earshot.h"
 
+#include <algorithm>
+
 #include "earshot/eval/metrics.h"
 #include "earshot/inference/predictor.h"
+#include "earshot/stream/detector.h"
 
 namespace earshot {
 
@@ -86,6 +89,57 @@ std::vector<Classification> SoundClassifier::ClassifyFiles(const std::vector<std
   std::vector<Classification> out;
   for (size_t i = 0; i < paths.size(); ++i) {
     out.push_back(Answer(p.scores.data() + i * static_cast<size_t>(p.columns), paths[i]));
+  }
+  return out;
+}
+
+namespace {
+
+StreamOptions OptionsOf(const std::vector<std::string>& settings, std::map<std::string, double>* thresholds) {
+  StreamOptions options;
+  for (const std::string& kv : settings) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      ThrowOption("a listener setting should be KEY=VALUE (stride_ms=40, threshold.yes=0.8). Given: '" + kv + "'");
+    }
+    ApplyStreamSetting(kv.substr(0, eq), kv.substr(eq + 1), &options, thresholds);
+  }
+  return options;
+}
+
+}  // namespace
+
+KeywordListener::KeywordListener(const std::string& bundle_path, const std::vector<std::string>& settings) {
+  std::map<std::string, double> thresholds;
+  const StreamOptions options = OptionsOf(settings, &thresholds);
+  detector_ = std::make_unique<StreamingDetector>(bundle_path, options, thresholds);
+}
+KeywordListener::KeywordListener(const std::string& bundle_path, const StreamOptions& options,
+                                 const std::map<std::string, double>& thresholds)
+    : detector_(std::make_unique<StreamingDetector>(bundle_path, options, thresholds)) {}
+KeywordListener::~KeywordListener() = default;
+KeywordListener::KeywordListener(KeywordListener&&) noexcept = default;
+KeywordListener& KeywordListener::operator=(KeywordListener&&) noexcept = default;
+
+const std::vector<std::string>& KeywordListener::labels() const { return detector_->labels(); }
+int KeywordListener::sample_rate() const { return detector_->sample_rate(); }
+double KeywordListener::window_seconds() const {
+  return static_cast<double>(detector_->window_samples()) / detector_->sample_rate();
+}
+double KeywordListener::stride_seconds() const {
+  return static_cast<double>(detector_->stride_samples()) / detector_->sample_rate();
+}
+double KeywordListener::Threshold(const std::string& label) const { return detector_->Threshold(label); }
+int64_t KeywordListener::samples() const { return detector_->samples(); }
+const StreamingDetector& KeywordListener::detector() const { return *detector_; }
+
+std::vector<KeywordEvent> KeywordListener::Push(const float* samples, size_t n) {
+  if (!samples && n > 0) ThrowOption("KeywordListener::Push: samples is null with a count of " + std::to_string(n));
+  const std::vector<std::string>& names = labels();
+  std::vector<KeywordEvent> out;
+  for (StreamEvent& e : detector_->Push(samples, static_cast<int64_t>(n))) {
+    const int index = static_cast<int>(std::find(names.begin(), names.end(), e.label) - names.begin());
+    out.push_back(KeywordEvent{e.start_ms, e.end_ms, std::move(e.label), index, e.score});
   }
   return out;
 }

@@ -232,27 +232,7 @@ void StreamMic(const StreamArgs& a, StreamingDetector& d, EventWriter& out) {
 
 std::map<std::string, double> ParseThresholds(const std::vector<std::string>& given, StreamOptions& options) {
   std::map<std::string, double> out;
-  for (const std::string& t : given) {
-    const size_t eq = t.find('=');
-    const std::string label = eq == std::string::npos ? "" : t.substr(0, eq);
-    const std::string text = eq == std::string::npos ? t : t.substr(eq + 1);
-    double value = 0;
-    size_t used = 0;
-    try {
-      value = std::stod(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || (eq != std::string::npos && label.empty())) {
-      ThrowOption("--threshold should be LABEL=VALUE or VALUE (every label). Given: '" + t + "'");
-    }
-    if (!(value >= 0 && value <= 1)) ThrowOption("--threshold " + t + ": the value should be in [0, 1]");
-    if (label.empty()) {
-      options.smoothing.detection_threshold = value;
-    } else {
-      out[label] = value;
-    }
-  }
+  for (const std::string& t : given) ParseThreshold(t, &options, &out);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -17,6 +18,8 @@
 #include "earshot/inference/prediction_formats.h"
 #include "earshot/inference/predictor.h"
 #include "earshot/serve/metrics.h"
+#include "earshot/stream/detector.h"
+#include "earshot/stream/stream_frontend.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/options.h"
@@ -27,11 +30,12 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 
 constexpr const char* kClassify = "/v1/classify";
+constexpr const char* kDetect = "/v1/detect";
 constexpr const char* kModels = "/v1/models";
 constexpr const char* kHealth = "/healthz";
 constexpr const char* kMetrics = "/metrics";
 constexpr const char* kEndpoints =
-    "POST /v1/classify, GET /v1/models, GET /healthz, GET /metrics";
+    "POST /v1/classify, POST /v1/detect, GET /v1/models, GET /healthz, GET /metrics";
 
 bool ValidName(const std::string& name) {
   if (name.empty()) return false;
@@ -57,6 +61,22 @@ std::string NameOf(const std::string& path) {
 }
 
 std::string Json(const ordered_json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// The sound of a request (its body, or the multipart part holding the
+// file) as mono float at `rate`: DecodeUpload's rules.
+std::vector<float> DecodeBody(const httplib::Request& req, const ClassifyQuery& q, int rate,
+                              const UploadLimits& limits, AudioInfo* info) {
+  const std::string* body = &req.body;
+  std::string content_type = req.get_header_value("Content-Type");
+  if (req.is_multipart_form_data()) {
+    if (req.files.empty()) throw RequestError(400, "the multipart/form-data body holds no file: send the sound as a part named 'file'");
+    auto part = req.files.find("file");
+    if (part == req.files.end()) part = req.files.begin();
+    body = &part->second.content;
+    content_type = part->second.content_type;
+  }
+  return DecodeUpload(*body, content_type, q, rate, limits, info);
+}
 
 void SetError(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
@@ -133,6 +153,7 @@ struct Server::Impl {
     std::string name;
     std::unique_ptr<Predictor> predictor;
     std::unique_ptr<Batcher> batcher;
+    std::string stream_error;  // why the bundle's front end cannot stream; "" when it can
   };
 
   ServeOptions options;
@@ -145,6 +166,7 @@ struct Server::Impl {
 
   const Model& Find(const std::string& name) const;
   void Classify(const httplib::Request& req, httplib::Response& res) const;
+  void Detect(const httplib::Request& req, httplib::Response& res) const;
   std::string ModelsJson() const;
   void Routes();
 };
@@ -168,17 +190,8 @@ void Server::Impl::Classify(const httplib::Request& req, httplib::Response& res)
   const Model& model = Find(q.model);
   const Predictor& p = *model.predictor;
 
-  const std::string* body = &req.body;
-  std::string content_type = req.get_header_value("Content-Type");
-  if (req.is_multipart_form_data()) {
-    if (req.files.empty()) throw RequestError(400, "the multipart/form-data body holds no file: send the sound as a part named 'file'");
-    auto part = req.files.find("file");
-    if (part == req.files.end()) part = req.files.begin();
-    body = &part->second.content;
-    content_type = part->second.content_type;
-  }
   AudioInfo info;
-  std::vector<float> samples = DecodeUpload(*body, content_type, q, p.sample_rate(), options.limits, &info);
+  std::vector<float> samples = DecodeBody(req, q, p.sample_rate(), options.limits, &info);
   const int64_t n = static_cast<int64_t>(samples.size());
   const ClipScores scores = model.batcher->Submit(std::move(samples));
 
@@ -211,6 +224,62 @@ void Server::Impl::Classify(const httplib::Request& req, httplib::Response& res)
     }
     out["windows"] = windows;
   }
+  res.set_content(Json(out), "application/json");
+}
+
+// The query of POST /v1/detect: model, format and rate as for classify
+// (ParseClassifyQuery), the rest detector settings (ApplyStreamSetting:
+// stride_ms, the smoothing keys, threshold.LABEL), each a 400 naming it.
+void Server::Impl::Detect(const httplib::Request& req, httplib::Response& res) const {
+  std::multimap<std::string, std::string> audio_params;
+  StreamOptions stream;
+  std::map<std::string, double> thresholds;
+  for (const auto& [name, value] : req.params) {
+    if (name == "model" || name == "format" || name == "rate") {
+      audio_params.emplace(name, value);
+      continue;
+    }
+    if (req.params.count(name) > 1) throw RequestError(400, "query parameter " + name + " is given more than once");
+    if (name == "batch_size" || name == "top_k") {
+      throw RequestError(400, "query parameter " + name + " is not one of /v1/detect: known are model, format, rate, "
+                              "stride_ms, average_window_ms, detection_threshold, suppression_ms, minimum_count, "
+                              "label_change, threshold.LABEL");
+    }
+    try {
+      ApplyStreamSetting(name, value, &stream, &thresholds);
+    } catch (const Error& e) {
+      throw RequestError(400, "query parameter " + name + ": " + e.what() +
+                                  " (/v1/detect takes model, format, rate, stride_ms, average_window_ms, "
+                                  "detection_threshold, suppression_ms, minimum_count, label_change, threshold.LABEL)");
+    }
+  }
+  const ClassifyQuery q = ParseClassifyQuery(audio_params);
+  const Model& model = Find(q.model);
+  if (!model.stream_error.empty()) {
+    throw RequestError(422, "model '" + model.name + "' cannot run as a stream detector: " + model.stream_error);
+  }
+  const Predictor& p = *model.predictor;
+  // A fresh detector per request: requests share no stream state.
+  std::unique_ptr<StreamingDetector> detector;
+  try {
+    detector = std::make_unique<StreamingDetector>(p.path(), stream, thresholds);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kInvalidOption) throw;
+    // The stride (not a multiple of the hop) or a threshold's label.
+    throw RequestError(400, "query of model '" + model.name + "': " + e.what());
+  }
+  AudioInfo info;
+  const std::vector<float> samples = DecodeBody(req, q, detector->sample_rate(), options.limits, &info);
+  ordered_json events = ordered_json::array();
+  for (const StreamEvent& e : detector->Push(samples)) {
+    events.push_back({{"start_ms", e.start_ms}, {"end_ms", e.end_ms}, {"label", e.label}, {"score", e.score}});
+  }
+  ordered_json out;
+  out["model"] = model.name;
+  out["duration_ms"] = static_cast<double>(samples.size()) * 1000.0 / detector->sample_rate();
+  out["sample_rate"] = detector->sample_rate();
+  out["stride_ms"] = static_cast<double>(detector->stride_samples()) * 1000.0 / detector->sample_rate();
+  out["events"] = events;
   res.set_content(Json(out), "application/json");
 }
 
@@ -257,6 +326,7 @@ void Server::Impl::Routes() {
     };
   };
   http.Post(kClassify, guarded(&Impl::Classify));
+  http.Post(kDetect, guarded(&Impl::Detect));
   http.Get(kModels, [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(ModelsJson(), "application/json");
   });
@@ -273,7 +343,7 @@ void Server::Impl::Routes() {
       SetError(res, 405, req.method + " " + req.path + ": use " + allowed);
     };
   };
-  http.Get(kClassify, wrong_method("POST"));
+  for (const char* path : {kClassify, kDetect}) http.Get(path, wrong_method("POST"));
   for (const char* path : {kModels, kHealth, kMetrics}) http.Post(path, wrong_method("GET"));
 
   http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
@@ -330,7 +400,7 @@ Server::Server(const std::vector<ModelSpec>& specs, const ServeOptions& options)
   m.options = options;
   std::vector<std::string> names;
   for (const ModelSpec& s : specs) names.push_back(s.name);
-  m.metrics = std::make_unique<Metrics>(std::vector<std::string>{kClassify, kModels, kHealth, kMetrics}, names);
+  m.metrics = std::make_unique<Metrics>(std::vector<std::string>{kClassify, kDetect, kModels, kHealth, kMetrics}, names);
   PredictorOptions po;
   po.batch_size = std::max(32, options.batch.max_batch);
   for (const ModelSpec& s : specs) {
@@ -338,6 +408,12 @@ Server::Server(const std::vector<ModelSpec>& specs, const ServeOptions& options)
     model.name = s.name;
     model.predictor = std::make_unique<Predictor>(s.path, po);
     const Predictor* p = model.predictor.get();
+    try {
+      StreamFrontEnd check(p->info().features);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kInvalidOption) throw;
+      model.stream_error = e.what();
+    }
     Metrics* metrics = m.metrics.get();
     const std::string name = s.name;
     model.batcher = std::make_unique<Batcher>(

@@ -28,6 +28,45 @@ void StreamOptions::Validate() const {
   ValidateGroup(smoothing, "smoothing");
 }
 
+void ParseThreshold(const std::string& text, StreamOptions* options, std::map<std::string, double>* thresholds) {
+  const size_t eq = text.find('=');
+  const std::string label = eq == std::string::npos ? "" : text.substr(0, eq);
+  const std::string number = eq == std::string::npos ? text : text.substr(eq + 1);
+  double value = 0;
+  size_t used = 0;
+  try {
+    value = std::stod(number, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != number.size() || (eq != std::string::npos && label.empty())) {
+    ThrowOption("--threshold should be LABEL=VALUE or VALUE (every label). Given: '" + text + "'");
+  }
+  if (!(value >= 0 && value <= 1)) ThrowOption("--threshold " + text + ": the value should be in [0, 1]");
+  if (label.empty()) {
+    options->smoothing.detection_threshold = value;
+  } else {
+    (*thresholds)[label] = value;
+  }
+}
+
+void ApplyStreamSetting(const std::string& key, const std::string& value, StreamOptions* options,
+                        std::map<std::string, double>* thresholds) {
+  const std::string prefix = "threshold.";
+  if (key.rfind(prefix, 0) == 0) {
+    const std::string label = key.substr(prefix.size());
+    if (label.empty()) ThrowOption("threshold.LABEL: name the label after 'threshold.'. Given: '" + key + "'");
+    ParseThreshold(label + "=" + value, options, thresholds);
+    return;
+  }
+  if (FlatValues(options->smoothing).count(key) != 0) {
+    SetOption(*options, "smoothing." + key, value);
+  } else {
+    SetOption(*options, key, value);
+  }
+  ValidateOptions(*options);
+}
+
 struct StreamingDetector::Impl {
   Bundle bundle;
   StreamOptions options;

@@ -76,3 +76,63 @@ int c_api_null_arguments(void) {
   earshot_result_free(NULL);
   return wrong;
 }
+
+static int detect_failed(c_api_detection* o, earshot_status status) {
+  if (status == EARSHOT_OK) return 0;
+  o->status = (int)status;
+  strncpy(o->message, earshot_last_error(), sizeof o->message - 1);
+  return 1;
+}
+
+c_api_detection c_api_detect(const char* bundle, const char* const* settings, size_t setting_count,
+                             const float* samples, size_t count, size_t chunk) {
+  static c_api_detection o; /* large: kept off the stack */
+  memset(&o, 0, sizeof o);
+  earshot_detector* detector = NULL;
+  if (detect_failed(&o, earshot_detector_open(bundle, settings, setting_count, &detector))) return o;
+  if (detect_failed(&o, earshot_detector_sample_rate(detector, &o.sample_rate))) goto done;
+  if (detect_failed(&o, earshot_detector_label_count(detector, &o.labels))) goto done;
+  for (size_t at = 0; at < count; at += chunk) {
+    earshot_event* events = NULL;
+    size_t n = 0;
+    if (detect_failed(&o, earshot_detector_push(detector, samples + at, count - at < chunk ? count - at : chunk,
+                                                &events, &n))) {
+      goto done;
+    }
+    for (size_t i = 0; i < n && o.count < 256; ++i, ++o.count) {
+      o.start_ms[o.count] = events[i].start_ms;
+      o.end_ms[o.count] = events[i].end_ms;
+      strncpy(o.label[o.count], events[i].label, 63);
+      o.index[o.count] = events[i].index;
+      o.score[o.count] = events[i].score;
+    }
+    earshot_events_free(events);
+  }
+done:
+  earshot_detector_free(detector);
+  return o;
+}
+
+int c_api_detector_null_arguments(void) {
+  int wrong = 0;
+  size_t n = 7;
+  int rate = 0;
+  float x[4] = {0};
+  const char* bad_settings[2] = {"stride_ms=40", NULL};
+  earshot_event* events = (earshot_event*)&n;
+  earshot_detector* detector = (earshot_detector*)&n; /* never reached: an earlier argument is NULL */
+  wrong += refused(earshot_detector_open(NULL, NULL, 0, &detector));
+  wrong += detector != NULL; /* set to NULL on failure */
+  wrong += refused(earshot_detector_open("x.bundle", NULL, 0, NULL));
+  wrong += refused(earshot_detector_open("x.bundle", NULL, 1, &detector));
+  wrong += refused(earshot_detector_open("x.bundle", bad_settings, 2, &detector));
+  wrong += refused(earshot_detector_sample_rate(NULL, &rate));
+  wrong += refused(earshot_detector_label_count(NULL, &n));
+  wrong += refused(earshot_detector_push(NULL, x, 4, &events, &n));
+  wrong += events != NULL || n != 0; /* emptied on failure */
+  wrong += refused(earshot_detector_push(NULL, x, 4, NULL, &n));
+  wrong += refused(earshot_detector_push(NULL, x, 4, &events, NULL));
+  earshot_detector_free(NULL);
+  earshot_events_free(NULL);
+  return wrong;
+}

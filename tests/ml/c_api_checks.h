@@ -33,6 +33,28 @@ c_api_outcome c_api_classify(const char* bundle, const char* file, const float* 
  * "NULL", 0 when all did. */
 int c_api_null_arguments(void);
 
+typedef struct c_api_detection {
+  int status;          /* of the first call that failed; 0 when all succeeded */
+  char message[1024];  /* earshot_last_error() after it */
+  int sample_rate;     /* earshot_detector_sample_rate */
+  size_t labels;       /* earshot_detector_label_count */
+  size_t count;        /* events found (at most 256 kept) */
+  double start_ms[256];
+  double end_ms[256];
+  char label[256][64];
+  size_t index[256];
+  float score[256];
+} c_api_detection;
+
+/* Opens a detector with the settings, pushes the samples in chunks of
+ * `chunk`, gathers the events and frees all. */
+c_api_detection c_api_detect(const char* bundle, const char* const* settings, size_t setting_count,
+                             const float* samples, size_t count, size_t chunk);
+
+/* The detector calls with a NULL handle or pointer, counted as
+ * c_api_null_arguments counts. */
+int c_api_detector_null_arguments(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,7 @@
 #include "earshot/inference/bundle.h"
 #include "earshot/models/zoo.h"
 #include "earshot/inference/predictor.h"
+#include "earshot/stream/detector.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/files.h"
 #include "tone_bundles.h"
@@ -265,6 +266,128 @@ TEST_F(LibraryTest, CApiLastErrorIsPerThread) {
   EXPECT_EQ(earshot_model_label_count(model, &n), EARSHOT_OK);
   EXPECT_STREQ(earshot_last_error(), "");
   earshot_model_free(model);
+}
+
+// A recording of the three tones in turn, and settings under which every
+// model window is an event (many events to compare).
+std::vector<float> ToneSequence() {
+  std::vector<float> x;
+  for (const double hz : {1800.0, 300.0, 900.0}) {
+    const std::vector<float> t = testing::Tone(hz, 8000, 0.1);
+    x.insert(x.end(), t.begin(), t.end());
+  }
+  return x;
+}
+const std::vector<std::string> kEverySettings{"stride_ms=40", "detection_threshold=0.3", "minimum_count=1",
+                                              "smoothing.suppression_ms=0", "label_change=false",
+                                              "threshold.high=0.9"};
+StreamOptions EveryWindow() {
+  StreamOptions o;
+  o.stride_ms = 40;
+  o.smoothing.detection_threshold = 0.3;
+  o.smoothing.minimum_count = 1;
+  o.smoothing.suppression_ms = 0;
+  o.smoothing.label_change = false;
+  return o;
+}
+
+TEST_F(LibraryTest, KeywordListenerEventsAreTheStreamingDetectors) {
+  const std::vector<float> x = ToneSequence();
+  StreamingDetector direct(Bundle(), EveryWindow(), {{"high", 0.9}});
+  const std::vector<StreamEvent> want = direct.Push(x);
+  ASSERT_GT(want.size(), 20u);
+  KeywordListener kws(Bundle(), kEverySettings);
+  EXPECT_EQ(kws.labels(), (std::vector<std::string>{"high", "low", "mid"}));
+  EXPECT_EQ(kws.sample_rate(), 8000);
+  EXPECT_DOUBLE_EQ(kws.window_seconds(), 1.0);
+  EXPECT_DOUBLE_EQ(kws.stride_seconds(), 0.04);
+  EXPECT_DOUBLE_EQ(kws.Threshold("high"), 0.9);
+  EXPECT_DOUBLE_EQ(kws.Threshold("low"), 0.3);
+  // Pushed in uneven chunks: the same events.
+  std::vector<KeywordEvent> got;
+  for (size_t at = 0; at < x.size(); at += 777) {
+    const auto e = kws.Push(x.data() + at, std::min<size_t>(777, x.size() - at));
+    got.insert(got.end(), e.begin(), e.end());
+  }
+  EXPECT_EQ(kws.samples(), static_cast<int64_t>(x.size()));
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].start_ms, want[i].start_ms) << i;
+    EXPECT_EQ(got[i].end_ms, want[i].end_ms) << i;
+    EXPECT_EQ(got[i].label, want[i].label) << i;
+    EXPECT_EQ(kws.labels()[static_cast<size_t>(got[i].index)], want[i].label) << i;
+    EXPECT_EQ(got[i].score, want[i].score) << i;
+  }
+  // The options struct gives the same; the defaults the detector's defaults.
+  KeywordListener with_struct(Bundle(), EveryWindow(), {{"high", 0.9}});
+  EXPECT_EQ(with_struct.Push(x).size(), want.size());
+  KeywordListener plain(Bundle());
+  StreamingDetector plain_direct(Bundle());
+  EXPECT_EQ(plain.Push(x).size(), plain_direct.Push(x).size());
+  EXPECT_DOUBLE_EQ(plain.stride_seconds(), 0.02);
+}
+
+TEST_F(LibraryTest, KeywordListenerErrorsNameTheBundleOrTheSetting) {
+  ErrorKind kind = ErrorKind::kInternal;
+  EXPECT_NE(ErrorOf([] { KeywordListener("missing.bundle"); }, &kind).find("missing.bundle"), std::string::npos);
+  EXPECT_EQ(kind, ErrorKind::kIo);
+  std::string m = ErrorOf([] { KeywordListener(Bundle(), {"stride_ms=25"}); }, &kind);
+  EXPECT_NE(m.find("--stride_ms 25"), std::string::npos) << m;
+  EXPECT_EQ(kind, ErrorKind::kInvalidOption);
+  m = ErrorOf([] { KeywordListener(Bundle(), {"suppression_ms=-5"}); }, &kind);
+  EXPECT_NE(m.find("--smoothing.suppression_ms should be >= 0"), std::string::npos) << m;
+  m = ErrorOf([] { KeywordListener(Bundle(), {"colour=red"}); }, &kind);
+  EXPECT_NE(m.find("colour"), std::string::npos) << m;
+  m = ErrorOf([] { KeywordListener(Bundle(), {"stride_ms"}); }, &kind);
+  EXPECT_NE(m.find("KEY=VALUE"), std::string::npos) << m;
+  m = ErrorOf([] { KeywordListener(Bundle(), {"threshold.nope=0.5"}); }, &kind);
+  EXPECT_NE(m.find("'nope'"), std::string::npos) << m;
+  m = ErrorOf([] { KeywordListener(Bundle(), {"threshold.high=2"}); }, &kind);
+  EXPECT_NE(m.find("[0, 1]"), std::string::npos) << m;
+  KeywordListener kws(Bundle());
+  m = ErrorOf([&] { kws.Push(nullptr, 4); }, &kind);
+  EXPECT_NE(m.find("null"), std::string::npos) << m;
+  EXPECT_TRUE(kws.Push(nullptr, 0).empty());
+}
+
+TEST_F(LibraryTest, CApiDetectorEventsAreTheStreamingDetectors) {
+  const std::vector<float> x = ToneSequence();
+  StreamingDetector direct(Bundle(), EveryWindow(), {{"high", 0.9}});
+  const std::vector<StreamEvent> want = direct.Push(x);
+  std::vector<const char*> settings;
+  for (const std::string& s : kEverySettings) settings.push_back(s.c_str());
+  const c_api_detection o = c_api_detect(Bundle().c_str(), settings.data(), settings.size(), x.data(), x.size(), 1234);
+  ASSERT_EQ(o.status, 0) << o.message;
+  EXPECT_EQ(o.sample_rate, 8000);
+  EXPECT_EQ(o.labels, 3u);
+  ASSERT_EQ(o.count, want.size());
+  ASSERT_LE(o.count, 256u);
+  for (size_t i = 0; i < o.count; ++i) {
+    EXPECT_EQ(o.start_ms[i], want[i].start_ms) << i;
+    EXPECT_EQ(o.end_ms[i], want[i].end_ms) << i;
+    EXPECT_EQ(std::string(o.label[i]), want[i].label) << i;
+    EXPECT_EQ(direct.labels()[o.index[i]], want[i].label) << i;
+    EXPECT_EQ(o.score[i], want[i].score) << i;
+  }
+  // No settings: the bundle's thresholds and the default options.
+  StreamingDetector plain(Bundle());
+  const c_api_detection d = c_api_detect(Bundle().c_str(), nullptr, 0, x.data(), x.size(), x.size());
+  ASSERT_EQ(d.status, 0) << d.message;
+  EXPECT_EQ(d.count, plain.Push(x).size());
+
+  // Errors: a missing bundle, bad settings, NULL arguments.
+  c_api_detection e = c_api_detect("missing.bundle", nullptr, 0, x.data(), x.size(), 100);
+  EXPECT_EQ(e.status, EARSHOT_ERROR_IO);
+  EXPECT_NE(std::string(e.message).find("missing.bundle"), std::string::npos) << e.message;
+  const char* bad_stride[] = {"stride_ms=25"};
+  e = c_api_detect(Bundle().c_str(), bad_stride, 1, x.data(), x.size(), 100);
+  EXPECT_EQ(e.status, EARSHOT_ERROR_ARGUMENT);
+  EXPECT_NE(std::string(e.message).find("--stride_ms 25"), std::string::npos) << e.message;
+  const char* bad_key[] = {"minimum_count=0"};
+  e = c_api_detect(Bundle().c_str(), bad_key, 1, x.data(), x.size(), 100);
+  EXPECT_EQ(e.status, EARSHOT_ERROR_ARGUMENT);
+  EXPECT_NE(std::string(e.message).find("minimum_count should be >= 1"), std::string::npos) << e.message;
+  EXPECT_EQ(c_api_detector_null_arguments(), 0);
 }
 
 // The compute threads reach LibTorch and, under Debian's LibTorch, the

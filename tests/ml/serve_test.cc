@@ -23,6 +23,7 @@
 #include "earshot/serve/metrics.h"
 #include "earshot/serve/request.h"
 #include "earshot/serve/server.h"
+#include "earshot/stream/detector.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -76,6 +77,11 @@ class ServeTest : public ::testing::Test {
       TrainRecipe(testing::TinyRecipe((*dir_ / "data").string(), seed),
                   (*dir_ / ("run" + std::to_string(seed))).string(), false);
     }
+    // dB relative to each clip's maximum: a front end that cannot stream.
+    RecipeOptions clip_max = testing::TinyRecipe((*dir_ / "data").string(), 3);
+    ApplySetting(clip_max, "features.scale=db");
+    ApplySetting(clip_max, "features.db_ref=max");
+    TrainRecipe(clip_max, (*dir_ / "clipmax").string(), false);
   }
   static void TearDownTestSuite() {
     fs::remove_all(*dir_);
@@ -340,6 +346,123 @@ TEST_F(ServeTest, MalformedRequestsGetA4xxJsonErrorAndTheServerKeepsServing) {
   EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"408\"} 1\n"), std::string::npos) << m;
   EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"413\"} 2\n"), std::string::npos) << m;
   EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"415\"} 1\n"), std::string::npos) << m;
+}
+
+// The events of a /v1/detect answer.
+std::vector<StreamEvent> EventsOf(const httplib::Result& r) {
+  EXPECT_TRUE(r);
+  if (!r) return {};
+  EXPECT_EQ(r->status, 200) << r->body;
+  const json j = json::parse(r->body);
+  std::vector<StreamEvent> out;
+  for (const json& e : j.at("events")) {
+    out.push_back({e.at("start_ms").get<double>(), e.at("end_ms").get<double>(), e.at("label").get<std::string>(),
+                   e.at("score").get<float>()});
+  }
+  return out;
+}
+
+void ExpectSameEvents(const std::vector<StreamEvent>& got, const std::vector<StreamEvent>& want,
+                      const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_DOUBLE_EQ(got[i].start_ms, want[i].start_ms) << what << " event " << i;
+    EXPECT_DOUBLE_EQ(got[i].end_ms, want[i].end_ms) << what << " event " << i;
+    EXPECT_EQ(got[i].label, want[i].label) << what << " event " << i;
+    EXPECT_FLOAT_EQ(got[i].score, want[i].score) << what << " event " << i;
+  }
+}
+
+TEST_F(ServeTest, DetectAnswersAsAStreamingDetectorFedTheSameSamples) {
+  // A long recording: the three tones in turn, then low again.
+  std::vector<float> x;
+  for (const double hz : {1800.0, 300.0, 900.0, 300.0}) {
+    const std::vector<float> t = testing::Tone(hz, kRate, 0.2);
+    x.insert(x.end(), t.begin(), t.end());
+  }
+  x.resize(x.size() - kRate / 2);  // 3.5 s
+  RunningServer server({{"tones", BundlePath(1)}, {"clipmax", (*dir_ / "clipmax" / "model" / "best.bundle").string()}},
+                       ServeOptions{});
+  httplib::Client c = server.Client();
+
+  // Settings under which every window is an event: many events to compare.
+  StreamOptions every;
+  every.stride_ms = 40;
+  every.smoothing.detection_threshold = 0.3;
+  every.smoothing.minimum_count = 1;
+  every.smoothing.suppression_ms = 0;
+  every.smoothing.label_change = false;
+  StreamingDetector direct(BundlePath(1), every, {{"high", 0.9}});
+  const std::vector<StreamEvent> want = direct.Push(x);
+  ASSERT_GT(want.size(), 40u);
+  const std::string query =
+      "/v1/detect?model=tones&stride_ms=40&detection_threshold=0.3&minimum_count=1&suppression_ms=0"
+      "&label_change=false&threshold.high=0.9";
+  const auto r = c.Post(query, Bytes(x, true), "audio/wav");
+  ExpectSameEvents(EventsOf(r), want, "float WAV");
+  const json j = json::parse(r->body);
+  EXPECT_EQ(j.at("model"), "tones");
+  EXPECT_DOUBLE_EQ(j.at("duration_ms").get<double>(), 3500.0);
+  EXPECT_DOUBLE_EQ(j.at("stride_ms").get<double>(), 40.0);
+  // The same samples as raw f32le, and as a multipart file: the same events
+  // (each request a fresh detector, so the stream starts anew).
+  std::string raw(x.size() * 4, '\0');
+  std::memcpy(raw.data(), x.data(), raw.size());
+  ExpectSameEvents(EventsOf(c.Post(query + "&format=f32le&rate=8000", raw, "application/octet-stream")), want, "f32le");
+  ExpectSameEvents(EventsOf(c.Post(query, httplib::MultipartFormDataItems{{"file", Bytes(x, true), "long.wav",
+                                                                          "audio/wav"}})),
+                   want, "multipart");
+  // The defaults: the bundle's thresholds, 20 ms stride, default smoothing.
+  StreamingDetector plain(BundlePath(1));
+  ExpectSameEvents(EventsOf(c.Post("/v1/detect?model=tones", Bytes(x, true), "audio/wav")), plain.Push(x),
+                   "defaults");
+
+  const auto still_serves = [&](const std::string& after) {
+    ExpectSameEvents(EventsOf(c.Post(query, Bytes(x, true), "audio/wav")), want, after);
+  };
+  const std::string wav = Bytes(x, true);
+  ExpectError(c.Post("/v1/detect?model=tones&stride_ms=25", wav, "audio/wav"), 400, {"stride_ms", "hop"});
+  ExpectError(c.Post("/v1/detect?model=tones&stride_ms=-1", wav, "audio/wav"), 400, {"stride_ms", "> 0"});
+  ExpectError(c.Post("/v1/detect?model=tones&detection_threshold=2", wav, "audio/wav"), 400,
+              {"detection_threshold", "[0, 1]"});
+  ExpectError(c.Post("/v1/detect?model=tones&minimum_count=many", wav, "audio/wav"), 400, {"minimum_count", "many"});
+  ExpectError(c.Post("/v1/detect?model=tones&threshold.high=1.5", wav, "audio/wav"), 400, {"high=1.5", "[0, 1]"});
+  ExpectError(c.Post("/v1/detect?model=tones&threshold.nope=0.5", wav, "audio/wav"), 400, {"'nope'", "no such label"});
+  ExpectError(c.Post("/v1/detect?model=tones&colour=red", wav, "audio/wav"), 400, {"colour", "threshold.LABEL"});
+  ExpectError(c.Post("/v1/detect?model=tones&batch_size=100000000", wav, "audio/wav"), 400, {"batch_size"});
+  ExpectError(c.Post("/v1/detect?model=tones&top_k=2", wav, "audio/wav"), 400, {"top_k"});
+  ExpectError(c.Post("/v1/detect?model=tones&stride_ms=40&stride_ms=80", wav, "audio/wav"), 400,
+              {"stride_ms", "more than once"});
+  still_serves("bad query values");
+  ExpectError(c.Post("/v1/detect?model=tones", "hello, this is text", "text/plain"), 415, {"not sound"});
+  ExpectError(c.Post("/v1/detect?model=tones", "", "audio/wav"), 400, {"empty body"});
+  ExpectError(c.Post("/v1/detect?model=tones", wav.substr(0, wav.size() - 3000), "audio/wav"), 400, {"truncated"});
+  ExpectError(c.Post("/v1/detect?model=tones&format=s16le&rate=8000", std::string(3, 'a'), "application/octet-stream"),
+              400, {"2-byte samples"});
+  ExpectError(c.Post("/v1/detect", wav, "audio/wav"), 400, {"several models", "model=NAME"});
+  ExpectError(c.Post("/v1/detect?model=nope", wav, "audio/wav"), 404, {"unknown model 'nope'"});
+  ExpectError(c.Post("/v1/detect?model=clipmax", wav, "audio/wav"), 422,
+              {"'clipmax' cannot run as a stream detector", "db_ref=max"});
+  ExpectError(c.Get("/v1/detect"), 405, {"use POST"});
+  still_serves("bad bodies");
+
+  const std::string ok = "earshot_requests_total{endpoint=\"/v1/detect\",status=\"200\"} 6\n";
+  const std::string m = MetricsWith(c, ok);
+  EXPECT_NE(m.find(ok), std::string::npos) << m;
+  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/detect\",status=\"422\"} 1\n"), std::string::npos) << m;
+  EXPECT_EQ(m.find("kind=\"server\""), std::string::npos) << m;
+
+  // The limits of classify hold for detect.
+  ServeOptions small;
+  small.limits.max_audio_seconds = 2.0;
+  small.limits.max_body_bytes = 200000;
+  RunningServer limited({{"tones", BundlePath(1)}}, small);
+  httplib::Client lc = limited.Client();
+  ExpectError(lc.Post("/v1/detect", wav, "audio/wav"), 413, {"3.5 s", "--max-audio-seconds"});
+  ExpectError(lc.Post("/v1/detect", std::string(300000, 'x'), "audio/wav"), 413, {"200000", "--max-body-bytes"});
+  const std::vector<float> two(x.begin(), x.begin() + 2 * kRate);
+  StreamingDetector fresh(BundlePath(1));
+  ExpectSameEvents(EventsOf(lc.Post("/v1/detect", Bytes(two, true), "audio/wav")), fresh.Push(two), "2 s");
 }
 
 TEST_F(ServeTest, ConcurrentRequestsAreBatchedWithTheSameProbabilities) {

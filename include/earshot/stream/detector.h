@@ -38,6 +38,22 @@ struct StreamOptions : Options {
   void Validate() const override;
 };
 
+// One detection threshold as given to `earshot stream --threshold`:
+// "LABEL=VALUE" sets thresholds[LABEL], "VALUE" alone the default of every
+// label (options->smoothing.detection_threshold); VALUE in [0, 1]. A bad
+// form or value is an option error quoting it.
+void ParseThreshold(const std::string& text, StreamOptions* options, std::map<std::string, double>* thresholds);
+
+// One detector setting as key and value text, for callers that take them
+// as text (the server's query, the library facade, the C API): a
+// StreamOptions key (stride_ms, batch_size, smoothing.suppression_ms; a
+// smoothing key may be given alone: suppression_ms), or threshold.LABEL
+// (that label's threshold, as ParseThreshold("LABEL=VALUE")). The options
+// are validated after it: an unknown key, a value that does not parse or
+// is out of range is an option error naming the key.
+void ApplyStreamSetting(const std::string& key, const std::string& value, StreamOptions* options,
+                        std::map<std::string, double>* thresholds);
+
 // A keyword heard: end_ms is the end of the model window whose posterior
 // fired the detection, start_ms that minus the window (the keyword lies
 // within), both from the stream's first sample; score is the averaged
