@@ -65,8 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "refused in one read: %d, in %zu reads: %d\n", !ok_whole, cuts.size() + 1, !ok_pieces);
     std::abort();
   }
+  // Bit for bit (memcmp: -0 is not 0 here); no memcmp of empty vectors.
   if (ok_whole && (whole.size() != pieces.size() ||
-                   std::memcmp(whole.data(), pieces.data(), whole.size() * sizeof(float)) != 0)) {
+                   (!whole.empty() && std::memcmp(whole.data(), pieces.data(), whole.size() * sizeof(float)) != 0))) {
     std::fprintf(stderr, "%zu samples in one read, %zu in %zu reads, or other values\n", whole.size(), pieces.size(),
                  cuts.size() + 1);
     std::abort();
