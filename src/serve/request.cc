@@ -54,7 +54,7 @@ void CheckDuration(double seconds, const UploadLimits& limits) {
 
 std::vector<float> DecodePcm(const std::string& body, const ClassifyQuery& q, int target_rate,
                              const UploadLimits& limits, AudioInfo* info) {
-  const size_t width = q.format == "s16le" ? 2 : 4;
+  const size_t width = PcmSampleBytes(q.format);
   if (body.size() % width != 0) {
     throw RequestError(400, "raw " + q.format + " audio should be a whole number of " + std::to_string(width) +
                                 "-byte samples. Given: " + std::to_string(body.size()) + " bytes");

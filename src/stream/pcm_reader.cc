@@ -1,5 +1,6 @@
 #include "earshot/stream/pcm_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "earshot/audio/levels.h"
