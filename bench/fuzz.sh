@@ -17,7 +17,7 @@ minutes=${1:-10}
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-  targets=(decode_audio csv_manifest soft_csv npy npz recipe)
+  targets=(decode_audio csv_manifest soft_csv npy npz recipe pcm_stream serve_request)
 fi
 if [[ ! -f build-fuzz/build.ninja ]]; then
   launcher=()

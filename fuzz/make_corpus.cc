@@ -7,6 +7,8 @@
 #include <zip.h>
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -78,6 +80,21 @@ std::string DeflatedNpz(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
+// Little-endian bytes of samples as s16le or f32le.
+std::string Pcm(const std::vector<float>& x, bool f32) {
+  std::string out;
+  for (float v : x) {
+    uint32_t u = 0;
+    if (f32) {
+      std::memcpy(&u, &v, 4);
+    } else {
+      u = static_cast<uint16_t>(static_cast<int16_t>(std::lround(v * 32767.f)));
+    }
+    for (int b = 0; b < (f32 ? 4 : 2); ++b) out.push_back(static_cast<char>((u >> (8 * b)) & 0xff));
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,7 +104,7 @@ int main(int argc, char** argv) {
   }
   try {
     const fs::path out = argv[1];
-    for (const char* t : {"decode_audio", "csv_manifest", "soft_csv", "npy", "npz", "recipe"}) {
+    for (const char* t : {"decode_audio", "csv_manifest", "soft_csv", "npy", "npz", "recipe", "pcm_stream", "serve_request"}) {
       fs::create_directories(out / t);
     }
     const fs::path audio = out / "decode_audio";
@@ -152,6 +169,38 @@ int main(int argc, char** argv) {
                     "name = \"s\"\n[data]\nlayout = \"csv\"\nroot = \"data\"\n#--set\n"
                     "train.epochs=3\nfeatures.n_mels=64\ndata.wanted_words=yes, no\n"
                     "train.optimizer.name=\"sgd\"\n");
+
+    // pcm_stream: byte 0 = f32le bit, rate index << 1, (reads - 1) << 3;
+    // then one split byte per extra read, then the PCM (fuzz/pcm_stream.cc).
+    const fs::path pcm = out / "pcm_stream";
+    const std::vector<float> tone = Tone(160, 1, 16000, 0.5f);
+    WriteFileAtomic((pcm / "s16le_16k_one_read").string(), std::string(1, '\x00') + Pcm(tone, false));
+    WriteFileAtomic((pcm / "s16le_8k_odd_splits").string(),
+                    std::string("\x12\x33\x81", 3) + Pcm(tone, false));  // 3 reads, resampled
+    WriteFileAtomic((pcm / "f32le_44k_splits").string(),
+                    std::string("\x1d\x07\x55\xc9", 4) + Pcm(tone, true));  // 4 reads
+    std::vector<float> bad = tone;
+    bad[37] = std::numeric_limits<float>::quiet_NaN();
+    bad[90] = std::numeric_limits<float>::infinity();
+    WriteFileAtomic((pcm / "f32le_nan_inf").string(), std::string("\x09\x80", 2) + Pcm(bad, true));
+    WriteFileAtomic((pcm / "s16le_mid_sample").string(), std::string("\x08\x40", 2) + Pcm(tone, false) + "x");
+
+    // serve_request: byte 0 = multipart bit, model rate index << 1; line 1
+    // the query, line 2 the content type, then the body or the parts
+    // (fuzz/serve_request.cc).
+    const fs::path serve = out / "serve_request";
+    const std::string wav = earshot::ReadFile((audio / "pcm16_mono_16k.wav").string());
+    WriteFileAtomic((serve / "wav_body").string(), std::string(1, '\x00') + "model=kws&top_k=3\naudio/wav\n" + wav);
+    WriteFileAtomic((serve / "wav_multipart").string(),
+                    std::string(1, '\x01') + "\nmultipart/form-data; boundary=x\nnote\ntext/plain\nhi\n--\n"
+                    "file\naudio/x-wav\n" + wav);
+    WriteFileAtomic((serve / "s16le_8k_query").string(),
+                    std::string(1, '\x00') + "format=s16le&rate=8000&top_k=1\napplication/octet-stream\n" +
+                    Pcm(tone, false));
+    WriteFileAtomic((serve / "f32le_nan").string(),
+                    std::string(1, '\x04') + "format=f32le&rate=44100\n\n" + Pcm(bad, true));
+    WriteFileAtomic((serve / "percent_query_json").string(),
+                    std::string(1, '\x00') + "mod%65l=a%20b&top_k=%31e9&rate=0\napplication/json; charset=utf-8\n{}");
   } catch (const earshot::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -17,9 +17,9 @@
 
 #include "commands.h"
 #include "earshot/audio/decode.h"
-#include "earshot/audio/levels.h"
 #include "earshot/audio/resampler.h"
 #include "earshot/stream/detector.h"
+#include "earshot/stream/pcm_reader.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "option_flags.h"
@@ -120,61 +120,34 @@ void StreamFile(const StreamArgs& a, StreamingDetector& d, EventWriter& out) {
   }
 }
 
-// Raw little-endian PCM, mono; `bytes` bytes of `format` to floats.
-void Convert(const unsigned char* bytes, size_t count, const std::string& format, int64_t first_byte,
-             std::vector<float>* out) {
-  out->clear();
-  if (format == "s16le") {
-    for (size_t i = 0; i + 1 < count; i += 2) {
-      const int16_t v = static_cast<int16_t>(bytes[i] | (bytes[i + 1] << 8));
-      out->push_back(static_cast<float>(v) / 32768.0f);
-    }
-    return;
-  }
-  for (size_t i = 0; i + 3 < count; i += 4) {
-    const uint32_t u = static_cast<uint32_t>(bytes[i]) | (static_cast<uint32_t>(bytes[i + 1]) << 8) |
-                       (static_cast<uint32_t>(bytes[i + 2]) << 16) | (static_cast<uint32_t>(bytes[i + 3]) << 24);
-    float v;
-    std::memcpy(&v, &u, 4);
-    out->push_back(v);
-  }
-  CheckLevels(out->data(), static_cast<int64_t>(out->size()),
-              "stdin (f32le, from byte " + std::to_string(first_byte) + ")");
-}
-
 void StreamStdin(const StreamArgs& a, StreamingDetector& d, EventWriter& out) {
   const int rate = a.rate > 0 ? a.rate : d.sample_rate();
-  const size_t width = a.format == "s16le" ? 2 : 4;
-  Feeder feed(d, rate, out, a.seconds);
+  const size_t width = PcmSampleBytes(a.format);
+  // Converted and resampled to the detector's rate by the reader; --seconds
+  // counts the detector's samples.
+  PcmReader reader(a.format, rate, d.sample_rate(), "stdin");
+  Feeder feed(d, d.sample_rate(), out, a.seconds);
   const size_t block = std::max<size_t>(width, static_cast<size_t>(a.chunk_ms * rate / 1000.0) * width);
-  std::vector<unsigned char> bytes(block + width);
+  std::vector<unsigned char> bytes(block);
   std::vector<float> samples;
-  size_t held = 0;  // bytes of a sample split between two reads
-  int64_t total = 0;
   while (!g_stop) {
-    const ssize_t got = read(STDIN_FILENO, bytes.data() + held, block);
+    const ssize_t got = read(STDIN_FILENO, bytes.data(), block);
     if (got < 0) {
       if (errno == EINTR) continue;
       ThrowIo(std::string("stdin: read failed: ") + std::strerror(errno));
     }
     if (got == 0) break;
-    const size_t have = held + static_cast<size_t>(got);
-    const size_t whole = have / width * width;
-    Convert(bytes.data(), whole, a.format, total - static_cast<int64_t>(held), &samples);
-    total += got;
-    std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(whole), bytes.begin() + static_cast<std::ptrdiff_t>(have),
-              bytes.begin());
-    held = have - whole;
-    if (!feed.Push(samples.data(), static_cast<int64_t>(samples.size()))) {
-      feed.Finish();
-      return;  // --seconds reached: the rest of stdin is not read
-    }
+    samples.clear();
+    reader.Push(bytes.data(), static_cast<size_t>(got), &samples);
+    if (!feed.Push(samples.data(), static_cast<int64_t>(samples.size()))) return;  // --seconds reached
   }
-  if (held && !g_stop) {
-    ThrowBadData("stdin ended mid-sample: " + std::to_string(total) + " bytes of " + a.format +
-                 " is not a whole number of " + std::to_string(width) + "-byte samples");
+  samples.clear();
+  if (g_stop) {
+    reader.Flush(&samples);
+  } else {
+    reader.Finish(&samples);
   }
-  feed.Finish();
+  feed.Push(samples.data(), static_cast<int64_t>(samples.size()));
 }
 
 struct PcmCloser {

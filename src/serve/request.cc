@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstring>
 
 #include <nlohmann/json.hpp>
 
 #include "earshot/audio/levels.h"
 #include "earshot/audio/resampler.h"
+#include "earshot/stream/pcm_reader.h"
 #include "earshot/util/error.h"
 
 namespace earshot::serve {
@@ -54,26 +54,15 @@ void CheckDuration(double seconds, const UploadLimits& limits) {
 
 std::vector<float> DecodePcm(const std::string& body, const ClassifyQuery& q, int target_rate,
                              const UploadLimits& limits, AudioInfo* info) {
-  const size_t width = q.format == "s16le" ? 2 : 4;
+  const size_t width = PcmSampleBytes(q.format);
   if (body.size() % width != 0) {
     throw RequestError(400, "raw " + q.format + " audio should be a whole number of " + std::to_string(width) +
                                 "-byte samples. Given: " + std::to_string(body.size()) + " bytes");
   }
   const size_t n = body.size() / width;
   CheckDuration(static_cast<double>(n) / q.rate, limits);
-  std::vector<float> x(n);
-  const auto* bytes = reinterpret_cast<const unsigned char*>(body.data());
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char* b = bytes + i * width;
-    if (width == 2) {
-      const auto v = static_cast<int16_t>(static_cast<uint16_t>(b[0] | (b[1] << 8)));
-      x[i] = static_cast<float>(v) / 32768.0f;
-    } else {
-      const uint32_t u = static_cast<uint32_t>(b[0]) | (static_cast<uint32_t>(b[1]) << 8) |
-                         (static_cast<uint32_t>(b[2]) << 16) | (static_cast<uint32_t>(b[3]) << 24);
-      std::memcpy(&x[i], &u, 4);
-    }
-  }
+  std::vector<float> x;
+  AppendPcmSamples(reinterpret_cast<const unsigned char*>(body.data()), body.size(), q.format, &x);
   try {
     CheckLevels(x.data(), static_cast<int64_t>(n), "raw " + q.format + " audio");
   } catch (const Error& e) {
@@ -91,8 +80,9 @@ std::vector<float> DecodePcm(const std::string& body, const ClassifyQuery& q, in
 
 }  // namespace
 
-ClassifyQuery ParseClassifyQuery(const std::multimap<std::string, std::string>& params) {
+ClassifyQuery ParseClassifyQuery(const std::multimap<std::string, std::string>& params, int default_top_k) {
   ClassifyQuery q;
+  q.top_k = default_top_k;
   for (auto it = params.begin(); it != params.end(); it = params.upper_bound(it->first)) {
     const std::string& name = it->first;
     if (params.count(name) > 1) throw RequestError(400, "query parameter " + name + " is given more than once");

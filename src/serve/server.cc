@@ -66,16 +66,9 @@ std::string Json(const ordered_json& j) { return j.dump(-1, ' ', false, nlohmann
 // file) as mono float at `rate`: DecodeUpload's rules.
 std::vector<float> DecodeBody(const httplib::Request& req, const ClassifyQuery& q, int rate,
                               const UploadLimits& limits, AudioInfo* info) {
-  const std::string* body = &req.body;
-  std::string content_type = req.get_header_value("Content-Type");
-  if (req.is_multipart_form_data()) {
-    if (req.files.empty()) throw RequestError(400, "the multipart/form-data body holds no file: send the sound as a part named 'file'");
-    auto part = req.files.find("file");
-    if (part == req.files.end()) part = req.files.begin();
-    body = &part->second.content;
-    content_type = part->second.content_type;
-  }
-  return DecodeUpload(*body, content_type, q, rate, limits, info);
+  const UploadBytes upload = ChooseUpload(req.body, req.get_header_value("Content-Type"),
+                                          req.is_multipart_form_data(), req.files);
+  return DecodeUpload(*upload.body, upload.content_type, q, rate, limits, info);
 }
 
 void SetError(httplib::Response& res, int status, const std::string& message) {
@@ -185,8 +178,7 @@ const Server::Impl::Model& Server::Impl::Find(const std::string& name) const {
 }
 
 void Server::Impl::Classify(const httplib::Request& req, httplib::Response& res) const {
-  ClassifyQuery q = ParseClassifyQuery(req.params);
-  if (req.params.find("top_k") == req.params.end()) q.top_k = options.top_k;
+  const ClassifyQuery q = ParseClassifyQuery(req.params, options.top_k);
   const Model& model = Find(q.model);
   const Predictor& p = *model.predictor;
 

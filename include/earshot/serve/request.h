@@ -38,8 +38,30 @@ struct ClassifyQuery {
 
 // Query parameters (name -> value) of POST /v1/classify: model, top_k,
 // format, rate. An unknown parameter, a repeated one or a bad value is a
-// RequestError(400) naming it.
-ClassifyQuery ParseClassifyQuery(const std::multimap<std::string, std::string>& params);
+// RequestError(400) naming it. Without top_k, q.top_k is `default_top_k`
+// (the server's --top-k).
+ClassifyQuery ParseClassifyQuery(const std::multimap<std::string, std::string>& params, int default_top_k = 5);
+
+// The bytes of a request that hold the sound and their content type: the
+// body itself, or for a multipart/form-data body (`multipart`) the part
+// named "file", else the first part. `Parts` maps a part's name to an item
+// with `content` and `content_type` (httplib's MultipartFormDataItems). No
+// part at all is a RequestError(400).
+struct UploadBytes {
+  const std::string* body;
+  std::string content_type;
+};
+template <class Parts>
+UploadBytes ChooseUpload(const std::string& body, const std::string& content_type, bool multipart,
+                         const Parts& parts) {
+  if (!multipart) return {&body, content_type};
+  if (parts.empty()) {
+    throw RequestError(400, "the multipart/form-data body holds no file: send the sound as a part named 'file'");
+  }
+  auto part = parts.find("file");
+  if (part == parts.end()) part = parts.begin();
+  return {&part->second.content, part->second.content_type};
+}
 
 struct UploadLimits {
   size_t max_body_bytes = 16u << 20;
