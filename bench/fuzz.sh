@@ -3,8 +3,10 @@
 #
 #   bench/fuzz.sh [MINUTES] [TARGET...]     # default: 10 minutes, every target
 #
-# Configures build-fuzz/ with clang-14 and EARSHOT_FUZZ=ON (once), builds
-# the targets, then runs them one after the other, niced, each for MINUTES
+# Configures build-fuzz/ with clang-14 and EARSHOT_FUZZ=ON (once; the bundle
+# loader's targets, which need LibTorch, in build-fuzz-ml/, where LibTorch's
+# own code is not instrumented), builds the targets, then runs them one
+# after the other, niced, each for MINUTES
 # from its seed corpus (fuzz/corpus/<target>/) plus the inputs it found
 # before (build-fuzz/runs/<target>/corpus/). Findings (crash-*, leak-*,
 # oom-*, timeout-* inputs) land in build-fuzz/runs/<target>/findings/, the
@@ -17,30 +19,47 @@ minutes=${1:-10}
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-  targets=(decode_audio csv_manifest soft_csv npy npz recipe pcm_stream serve_request)
+  targets=(decode_audio csv_manifest soft_csv npy npz recipe pcm_stream serve_request bundle bundle_meta)
 fi
-if [[ ! -f build-fuzz/build.ninja ]]; then
-  launcher=()
+# build-fuzz: the core alone; build-fuzz-ml: with LibTorch (and PLplot,
+# which the LibTorch part needs), for the bundle loader.
+configure() {
+  local dir=$1 torch=$2
+  [[ -f $dir/build.ninja ]] && return
+  local launcher=()
   if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
   fi
-  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    "${launcher[@]}" -DEARSHOT_FUZZ=ON -DEARSHOT_WITH_TORCH=OFF -DEARSHOT_WITH_SYNTH=OFF \
-    -DEARSHOT_WITH_PLOTS=OFF -DEARSHOT_BUILD_TESTS=OFF -DEARSHOT_BUILD_BENCH=OFF >/dev/null
+  CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    "${launcher[@]}" -DEARSHOT_FUZZ=ON -DEARSHOT_WITH_TORCH="$torch" -DEARSHOT_WITH_SYNTH=OFF \
+    -DEARSHOT_WITH_PLOTS="$torch" -DEARSHOT_BUILD_TESTS=OFF -DEARSHOT_BUILD_BENCH=OFF >/dev/null
+}
+build_dir() { case $1 in bundle|bundle_meta) echo build-fuzz-ml ;; *) echo build-fuzz ;; esac; }
+core=() ml=()
+for t in "${targets[@]}"; do
+  if [[ $(build_dir "$t") == build-fuzz-ml ]]; then ml+=("fuzz_$t"); else core+=("fuzz_$t"); fi
+done
+if (( ${#core[@]} )); then
+  configure build-fuzz OFF
+  nice ninja -C build-fuzz -j "${JOBS:-2}" --quiet "${core[@]}"
 fi
-nice ninja -C build-fuzz -j "${JOBS:-2}" --quiet "${targets[@]/#/fuzz_}"
+if (( ${#ml[@]} )); then
+  configure build-fuzz-ml ON
+  nice ninja -C build-fuzz-ml -j "${JOBS:-2}" --quiet "${ml[@]}"
+fi
 
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Leaks inside Debian's libraries that earshot cannot fix (fuzz/lsan.supp).
 export LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0
 summary=()
 for t in "${targets[@]}"; do
-  run=build-fuzz/runs/$t
+  dir=$(build_dir "$t")
+  run=$dir/runs/$t
   mkdir -p "$run/corpus" "$run/findings"
   echo "fuzzing $t for $minutes min ($run/log.txt)"
   start=$(date +%s)
   # New inputs go to the first folder; the seeds are only read.
-  nice build-fuzz/fuzz/fuzz_"$t" "$run/corpus" "fuzz/corpus/$t" \
+  nice "$dir"/fuzz/fuzz_"$t" "$run/corpus" "fuzz/corpus/$t" \
     -max_total_time=$((minutes * 60)) -timeout=25 -rss_limit_mb=2048 \
     -artifact_prefix="$run/findings/" -print_final_stats=1 >"$run/log.txt" 2>&1 || true
   seconds=$(( $(date +%s) - start ))
@@ -55,5 +74,5 @@ done
 printf '%-14s %7s %12s %9s %6s %7s %4s\n' target run executions exec/s cov ft findings
 printf '%s\n' "${summary[@]}"
 for t in "${targets[@]}"; do
-  find "build-fuzz/runs/$t/findings" -type f | sed 's/^/finding: /'
+  find "$(build_dir "$t")/runs/$t/findings" -type f | sed 's/^/finding: /'
 done
