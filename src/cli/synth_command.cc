@@ -1,7 +1,9 @@
 // `earshot synth`: demo data made from nothing, in the real layouts.
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "commands.h"
@@ -9,6 +11,7 @@
 #include "earshot/audio/decode.h"
 #include "earshot/synth/example.h"
 #include "earshot/synth/keyword_archive.h"
+#include "earshot/synth/keyword_stream.h"
 #include "earshot/synth/keywords.h"
 #include "earshot/synth/mixtures.h"
 #include "earshot/synth/output_folder.h"
@@ -49,6 +52,18 @@ void OnRun(CLI::App* cmd, const OptionFlags& flags, F body) {
   cmd->callback([flags, body] { flags.Naming(body); });
 }
 
+// "  <name> <count>" per entry, the counts in one column; returns their sum.
+int64_t PrintCounts(const std::map<std::string, int64_t>& counts) {
+  size_t width = 9;
+  for (const auto& [name, n] : counts) width = std::max(width, name.size());
+  int64_t total = 0;
+  for (const auto& [name, n] : counts) {
+    std::cout << "  " << std::left << std::setw(static_cast<int>(width + 1)) << name << n << "\n";
+    total += n;
+  }
+  return total;
+}
+
 class Stopwatch {
  public:
   double Seconds() const {
@@ -76,17 +91,54 @@ void AddKeywords(CLI::App& synth) {
     PrepareSynthFolder(*out, "keywords", KeywordOutputs(), *force);
     Stopwatch watch;
     const KeywordSummary s = WriteKeywordSet(*o, *out, Bar("keywords"));
-    MarkSynthFolder(*out, "keywords");
-    int64_t total = 0;
-    std::cout << "clips per word:\n";
-    for (const auto& [word, n] : s.clips_per_word) {
-      std::cout << "  " << std::left << std::setw(10) << word << n << "\n";
-      total += n;
+    std::vector<std::string> folders;
+    for (const auto& [folder, n] : s.clips_per_word) folders.push_back(folder);
+    MarkSynthFolder(*out, "keywords", folders);
+    if (!s.confusables.empty()) {
+      std::cout << s.confusables.size() << " confusable phrases in " << o->confusable_folder << ":";
+      for (const auto& c : s.confusables) std::cout << " '" << c << "'";
+      std::cout << "\n";
     }
+    std::cout << "clips per word:\n";
+    const int64_t total = PrintCounts(s.clips_per_word);
     std::cout << "wrote " << total << " clips of " << s.clips_per_word.size() << " words by "
               << s.speakers << " speakers and " << s.noise_files.size()
               << " background noise files to " << *out << " in " << std::fixed
               << std::setprecision(1) << watch.Seconds() << " s\n";
+  });
+}
+
+void AddStream(CLI::App& synth) {
+  auto o = std::make_shared<KeywordStreamOptions>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = synth.add_subcommand(
+      "stream",
+      "A long recording for streaming tests, from a keyword set's held-out speakers: keywords\n"
+      "at known times, other words, gaps and background noise. Writes OUT.wav, OUT.truth.csv\n"
+      "(label,time_ms as TensorFlow's streaming test reads it) and OUT.spans.csv\n"
+      "(label,start_ms,end_ms of each spoken word).\n"
+      "  earshot synth stream test.wav --from data/keywords --minutes 10\n"
+      "  earshot synth stream negative.wav --from data/keywords --keywords hey_earshot --negative");
+  cmd->add_option("out", *out, "output .wav")->required();
+  const OptionFlags flags = AddOptionFlags(cmd, *o);
+  OnRun(cmd, flags, [o, out] {
+    o->Validate();
+    if (out->size() < 5 || out->compare(out->size() - 4, 4, ".wav") != 0) {
+      ThrowOption("synth stream: the output should end in .wav (its truth and spans go beside "
+                  "it). Given: " + *out);
+    }
+    Stopwatch watch;
+    const KeywordStreamSummary s = WriteKeywordStream(*o, *out, Bar("stream"));
+    for (const auto& note : s.notes) std::cout << "note: " << note << "\n";
+    std::cout << "clips per label:\n";
+    const int64_t clips = PrintCounts(s.per_label);
+    std::cout << "clips per word folder:";
+    for (const auto& [folder, n] : s.per_folder) std::cout << " " << folder << "=" << n;
+    std::cout << "\nwrote " << std::fixed << std::setprecision(1) << s.seconds / 60.0
+              << " minutes with " << clips << " clips of " << s.speakers << " speakers (of "
+              << s.pool << " clips in the " << o->split << " split) over " << s.noise_files
+              << " noise files to " << *out << ", " << StreamTruthPath(*out) << " and "
+              << StreamSpansPath(*out) << " in " << watch.Seconds() << " s\n";
   });
 }
 
@@ -104,6 +156,7 @@ void AddNpz(CLI::App& synth) {
   FlagRules rules;
   rules.flat_groups = {"keywords"};
   rules.left_out["keywords.noise_seconds"] = "an archive has no _background_noise_ files";
+  rules.left_out["keywords.confusable_folder"] = "an archive has no folders: near misses are unknown rows";
   const OptionFlags flags = AddOptionFlags(cmd, *o, rules);
   OnRun(cmd, flags, [o, out] {
     o->Validate();
@@ -200,6 +253,7 @@ void AddSynthCommand(CLI::App& app) {
   });
 
   AddKeywords(*synth);
+  AddStream(*synth);
   AddMixtures(*synth);
   AddTagging(*synth);
   AddNpz(*synth);

@@ -1,13 +1,17 @@
 #include "earshot/synth/keywords.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "earshot/audio/decode.h"
+#include "earshot/synth/confusables.h"
 #include "earshot/synth/noise.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/utf8.h"
 
 namespace earshot {
 namespace {
@@ -53,11 +57,55 @@ bool IsCoreWord(const std::string& word) {
   return it != all.end() && it - all.begin() < 20;
 }
 
+std::string WordFolder(const std::string& word) {
+  std::string out;
+  bool gap = false;
+  for (char c : word) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 128 && std::isalnum(u)) {
+      if (gap && !out.empty()) out += '_';
+      out += static_cast<char>(std::tolower(u));
+      gap = false;
+    } else {
+      gap = true;
+    }
+  }
+  if (!out.empty()) return out;
+  char hex[9];
+  const uint64_t h = HashString(word);
+  std::snprintf(hex, sizeof(hex), "%08x", static_cast<unsigned>((h >> 32) ^ (h & 0xFFFFFFFFu)));
+  return std::string("word_") + hex;
+}
+
+namespace {
+
+std::string Trimmed(const std::string& text) {
+  const size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(" \t\r\n") + 1 - begin);
+}
+
+bool IsSpeechCommandsWord(const std::string& word) {
+  const auto& all = SpeechCommandsWords();
+  return std::find(all.begin(), all.end(), word) != all.end();
+}
+
+}  // namespace
+
+bool KeywordOptions::Repeated(const std::string& word) {
+  return IsCoreWord(word) || !IsSpeechCommandsWord(word);
+}
+
 void KeywordOptions::Visit(OptionVisitor& v) {
   v.Field("seed", seed, "random seed: same seed, byte-identical files");
   v.Field("speakers", speakers, "distinct voices, one speaker each");
-  v.Field("words", words, "words to say (of the 35 of Speech Commands v2); empty for all");
-  v.Field("repeats", repeats, "takes per speaker of each command and digit; other words once");
+  v.Field("words", words,
+          "words or phrases to say, each in its own folder; empty for the 35 of Speech Commands v2");
+  v.Field("repeats", repeats,
+          "takes per speaker of each command, digit or own phrase; other words once");
+  v.Field("confusables", confusables,
+          "add near misses of the words (parts, rhymes, changed vowels) and ordinary speech");
+  v.Field("confusable_folder", confusable_folder, "folder of the near misses and ordinary speech");
   v.Field("noisy_share", noisy_share, "share of clips with low background noise");
   v.Field("sample_rate", sample_rate, "sample rate of the clips, Hz");
   v.Field("noise_seconds", noise_seconds,
@@ -69,13 +117,28 @@ void KeywordOptions::Validate() const {
   if (speakers < 1 || speakers > 100000) {
     ThrowOption("--speakers should be in [1, 100000]. Given: " + std::to_string(speakers));
   }
-  const auto& all = SpeechCommandsWords();
-  for (const auto& w : words) {
-    if (std::find(all.begin(), all.end(), w) == all.end()) {
-      std::string known;
-      for (const auto& k : all) known += (known.empty() ? "" : " ") + k;
-      ThrowOption("--words: '" + w + "' is not a Speech Commands word (known: " + known + ")");
+  std::map<std::string, std::string> word_of_folder;
+  for (const auto& given : words) {
+    const std::string w = Trimmed(given);
+    if (w.empty()) ThrowOption("--words: an empty word (given: '" + given + "')");
+    if (!IsValidUtf8(w)) ThrowOption("--words: '" + w + "' is not UTF-8 text");
+    if (w.size() > 100) {
+      ThrowOption("--words: '" + w.substr(0, 40) + "...' is " + std::to_string(w.size()) +
+                  " bytes long; a word or phrase is at most 100");
     }
+    const auto [it, fresh] = word_of_folder.insert({WordFolder(w), w});
+    if (!fresh) {
+      ThrowOption("--words: '" + it->second + "' and '" + w + "' would share the folder " +
+                  it->first);
+    }
+  }
+  if (WordFolder(confusable_folder) != confusable_folder && confusable_folder != "_unknown_") {
+    ThrowOption("--confusable_folder should be _unknown_ or a plain name of a-z, 0-9 and _. Given: '" +
+                confusable_folder + "'");
+  }
+  if (confusables && word_of_folder.count(confusable_folder)) {
+    ThrowOption("--confusable_folder " + confusable_folder + " is the folder of the word '" +
+                word_of_folder[confusable_folder] + "'");
   }
   if (repeats < 1 || repeats > 20) {
     ThrowOption("--repeats should be in [1, 20]. Given: " + std::to_string(repeats));
@@ -95,7 +158,10 @@ void KeywordOptions::Validate() const {
 }
 
 std::vector<std::string> KeywordOptions::Words() const {
-  return words.empty() ? SpeechCommandsWords() : words;
+  if (words.empty()) return SpeechCommandsWords();
+  std::vector<std::string> out;
+  for (const auto& w : words) out.push_back(Trimmed(w));
+  return out;
 }
 
 std::string KeywordTake::FileName() const {
@@ -113,20 +179,29 @@ std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
     // simply skipped, so each id stays one voice.
     if (ids.insert(SpeakerId(v)).second) voices.push_back(v);
   }
+  const std::vector<std::string> words = options.Words();
+  const std::vector<std::string> near =
+      options.confusables ? Confusables(words) : std::vector<std::string>{};
   std::vector<KeywordTake> takes;
+  auto add = [&](const Voice& v, const std::string& word, const std::string& folder, int t) {
+    KeywordTake take;
+    take.voice = v;
+    take.speaker = SpeakerId(v);
+    take.word = word;
+    take.folder = folder;
+    take.take = t;
+    take.seed = MixSeed(static_cast<uint64_t>(options.seed),
+                        HashString(folder + "/" + take.FileName()));
+    takes.push_back(take);
+  };
   for (const Voice& v : voices) {
-    for (const auto& word : options.Words()) {
-      const int n = IsCoreWord(word) ? options.repeats : 1;
-      for (int t = 0; t < n; ++t) {
-        KeywordTake take;
-        take.voice = v;
-        take.speaker = SpeakerId(v);
-        take.word = word;
-        take.take = t;
-        take.seed = MixSeed(static_cast<uint64_t>(options.seed),
-                            HashString(word + "/" + take.FileName()));
-        takes.push_back(take);
-      }
+    for (const auto& word : words) {
+      const int n = KeywordOptions::Repeated(word) ? options.repeats : 1;
+      for (int t = 0; t < n; ++t) add(v, word, WordFolder(word), t);
+    }
+    // Each near miss once per speaker, numbered in the folder they share.
+    for (size_t i = 0; i < near.size(); ++i) {
+      add(v, near[i], options.confusable_folder, static_cast<int>(i));
     }
   }
   return takes;
@@ -196,8 +271,13 @@ KeywordSummary WriteKeywordSet(const KeywordOptions& options, const std::string&
   KeywordSummary summary;
   std::set<std::string> speakers;
   for (const auto& t : takes) {
-    ++summary.clips_per_word[t.word];
+    ++summary.clips_per_word[t.folder];
     speakers.insert(t.speaker);
+    // The near misses, as the first speaker says them.
+    if (options.confusables && t.speaker == takes.front().speaker &&
+        t.folder == options.confusable_folder) {
+      summary.confusables.push_back(t.word);
+    }
   }
   summary.speakers = static_cast<int>(speakers.size());
   for (const auto& [word, count] : summary.clips_per_word) MakeDirs(out_dir + "/" + word);
@@ -215,7 +295,7 @@ KeywordSummary WriteKeywordSet(const KeywordOptions& options, const std::string&
                                           takes.begin() + static_cast<long>(end));
       const auto clips = RenderKeywordTakes(mine, options.sample_rate, options.noisy_share);
       for (size_t t = 0; t < mine.size(); ++t) {
-        WriteWav(out_dir + "/" + mine[t].word + "/" + mine[t].FileName(), clips[t],
+        WriteWav(out_dir + "/" + mine[t].folder + "/" + mine[t].FileName(), clips[t],
                  options.sample_rate);
       }
       return;

@@ -15,13 +15,29 @@ namespace fs = std::filesystem;
 
 constexpr const char* kMarker = ".earshot-synth";
 
-// The kind named by out/.earshot-synth; "" when there is none.
-std::string MarkedKind(const fs::path& out) {
+// The lines of out/.earshot-synth: the kind, then the names it wrote;
+// empty when there is none.
+std::vector<std::string> MarkerLines(const fs::path& out) {
   const fs::path marker = out / kMarker;
-  if (!fs::is_regular_file(marker)) return "";
-  std::string kind = ReadFile(marker.string());
-  while (!kind.empty() && (kind.back() == '\n' || kind.back() == ' ')) kind.pop_back();
-  return kind;
+  if (!fs::is_regular_file(marker)) return {};
+  std::vector<std::string> lines;
+  const std::string text = ReadFile(marker.string());
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    lines.push_back(line);
+    at = end + 1;
+  }
+  return lines;
+}
+
+// A name of the folder's own, never a path out of it.
+bool PlainName(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+         name != kMarker;
 }
 
 }  // namespace
@@ -39,9 +55,14 @@ void PrepareSynthFolder(const std::string& out, const std::string& kind,
   for (const auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e.path().filename().string());
   if (ec) ThrowIo(out + ": cannot list (" + ec.message() + ")");
   if (entries.empty()) return;
-  const std::string marked = MarkedKind(dir);
+  const std::vector<std::string> lines = MarkerLines(dir);
+  const std::string marked = lines.empty() ? "" : lines[0];
   if (marked == kind) {
-    for (const auto& name : owned) {
+    std::vector<std::string> remove = owned;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      if (PlainName(lines[i])) remove.push_back(lines[i]);
+    }
+    for (const auto& name : remove) {
       fs::remove_all(dir / name, ec);
       if (ec) ThrowIo((dir / name).string() + ": cannot remove the earlier " + kind + " output (" + ec.message() + ")");
     }
@@ -60,12 +81,18 @@ void PrepareSynthFolder(const std::string& out, const std::string& kind,
               "same name are replaced, the others stay)");
 }
 
-void MarkSynthFolder(const std::string& out, const std::string& kind) {
-  WriteFileAtomic((fs::path(out) / kMarker).string(), kind + "\n");
+void MarkSynthFolder(const std::string& out, const std::string& kind,
+                     const std::vector<std::string>& written) {
+  std::string text = kind + "\n";
+  for (const auto& name : written) {
+    if (PlainName(name)) text += name + "\n";
+  }
+  WriteFileAtomic((fs::path(out) / kMarker).string(), text);
 }
 
 std::vector<std::string> KeywordOutputs() {
   std::vector<std::string> names = SpeechCommandsWords();
+  names.push_back("_unknown_");
   names.push_back("_background_noise_");
   return names;
 }

@@ -89,6 +89,12 @@ bool WriteAll(int fd, const void* data, size_t size) {
   _exit(kSpoke);
 }
 
+struct ChildOutput {
+  std::string bytes;  // all the child wrote to its pipe
+  int status = 0;     // as waitpid gives it
+  int code = -1;      // its exit code; -1 when it did not exit
+};
+
 // espeak-ng keeps state from one utterance to the next in function-static
 // variables (pitch flutter, wave phase, noise) that no call resets, so the
 // same text sounds a little different depending on what was said before it
@@ -96,8 +102,10 @@ bool WriteAll(int fd, const void* data, size_t size) {
 // the same state every time, so a list of utterances always gives the same
 // samples, whichever thread asks and whatever was spoken before; several
 // threads may speak at once. A child per list, not per utterance, because a
-// fork of a large process costs milliseconds.
-std::vector<std::vector<short>> SpeakPcm(const std::vector<Utterance>& utterances) {
+// fork of a large process costs milliseconds. `body` runs in the child,
+// writes its answer to the pipe it is given and never returns.
+template <typename Body>
+ChildOutput RunInChild(Body body) {
   int fds[2];
   if (pipe(fds) != 0) ThrowIo(std::string("espeak-ng: cannot make a pipe: ") + std::strerror(errno));
   const pid_t pid = fork();
@@ -108,22 +116,28 @@ std::vector<std::vector<short>> SpeakPcm(const std::vector<Utterance>& utterance
   }
   if (pid == 0) {
     close(fds[0]);
-    SpeakInChild(utterances, fds[1]);
+    body(fds[1]);
   }
   close(fds[1]);
-  std::string bytes;
+  ChildOutput out;
   char buf[1 << 15];
   for (;;) {
     const ssize_t n = read(fds[0], buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    bytes.append(buf, static_cast<size_t>(n));
+    out.bytes.append(buf, static_cast<size_t>(n));
   }
   close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (waitpid(pid, &out.status, 0) < 0 && errno == EINTR) {
   }
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out.code = WIFEXITED(out.status) ? WEXITSTATUS(out.status) : -1;
+  return out;
+}
+
+std::vector<std::vector<short>> SpeakPcm(const std::vector<Utterance>& utterances) {
+  const ChildOutput child = RunInChild([&](int fd) { SpeakInChild(utterances, fd); });
+  const std::string& bytes = child.bytes;
+  const int code = child.code, status = child.status;
   std::vector<std::vector<short>> out;
   size_t at = 0;
   while (at + 4 <= bytes.size()) {
@@ -150,6 +164,25 @@ std::vector<std::vector<short>> SpeakPcm(const std::vector<Utterance>& utterance
                  std::to_string(utterances.size()) + " utterances");
   }
   return out;
+}
+
+// In the child: each text's phonemes (espeak-ng's ASCII mnemonics, clauses
+// joined by spaces), each ended by a NUL; never returns.
+[[noreturn]] void PhonemesInChild(const std::vector<std::string>& texts, const std::string& voice,
+                                  int fd) {
+  if (espeak_SetVoiceByName(voice.c_str()) != EE_OK) _exit(kNoVoice);
+  for (const std::string& text : texts) {
+    std::string phonemes;
+    const void* at = text.c_str();
+    while (at != nullptr) {
+      const char* clause = espeak_TextToPhonemes(&at, espeakCHARS_UTF8, 0);
+      if (clause == nullptr) break;
+      if (!phonemes.empty() && *clause) phonemes += ' ';
+      phonemes += clause;
+    }
+    if (!WriteAll(fd, phonemes.c_str(), phonemes.size() + 1)) _exit(kPipeFailed);
+  }
+  _exit(kSpoke);
 }
 
 // Indices of the first and one-past-last sample of the spoken part: where
@@ -238,6 +271,24 @@ std::vector<std::vector<float>> SpeakAll(const std::vector<Utterance>& utterance
 
 std::vector<float> Speak(const Voice& voice, const std::string& text, int sample_rate) {
   return SpeakAll({{voice, text}}, sample_rate)[0];
+}
+
+std::vector<std::string> Phonemes(const std::vector<std::string>& texts, const std::string& language) {
+  if (texts.empty()) return {};
+  Initialise();
+  const ChildOutput child = RunInChild([&](int fd) { PhonemesInChild(texts, language, fd); });
+  if (child.code == kNoVoice) ThrowOption("espeak-ng: unknown voice '" + language + "'");
+  std::vector<std::string> out;
+  size_t at = 0;
+  for (size_t end; (end = child.bytes.find('\0', at)) != std::string::npos; at = end + 1) {
+    out.push_back(child.bytes.substr(at, end - at));
+  }
+  if (child.code != kSpoke || out.size() != texts.size()) {
+    ThrowBadData("espeak-ng: the phoneme process failed (status " + std::to_string(child.status) +
+                 ") after " + std::to_string(out.size()) + " of " + std::to_string(texts.size()) +
+                 " texts");
+  }
+  return out;
 }
 
 }  // namespace earshot

@@ -13,6 +13,7 @@
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/synth/keyword_archive.h"
+#include "earshot/synth/keyword_stream.h"
 #include "earshot/synth/keywords.h"
 #include "earshot/synth/mixtures.h"
 #include "earshot/synth/tagging.h"
@@ -39,6 +40,48 @@ TEST(SynthCli, KeywordsSubcommandPrintsTheSummary) {
   EXPECT_EQ(files, 3);
 }
 
+TEST(SynthCli, PhrasesConfusablesAndAStreamFromThem) {
+  const fs::path dir = testing::FreshDir();
+  const std::string set = (dir / "wake").string();
+  testing::CommandResult r = testing::RunEarshot(
+      "synth keywords " + set + " --speakers 2 --words 'hey earshot' --repeats 2 --confusables "
+      "--noise-seconds 1", testing::Capture::kStdout);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("confusable phrases in _unknown_: 'hey' "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("hey_earshot 4"), std::string::npos) << r.output;
+  EXPECT_EQ(ReadFile(set + "/.earshot-synth").find("keywords\n_unknown_\nhey_earshot\n"), 0u);
+
+  const std::string wav = (dir / "pos.wav").string();
+  r = testing::RunEarshot("synth stream " + wav + " --from " + set +
+                              " --keywords hey_earshot --split all --minutes 0.2 --seed 3",
+                          testing::Capture::kStdout);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("wrote 0.2 minutes with "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("hey_earshot "), std::string::npos) << r.output;
+  EXPECT_EQ(ProbeFile(wav).frames, 12 * 16000);
+  EXPECT_TRUE(fs::exists(dir / "pos.truth.csv"));
+  EXPECT_EQ(ReadFile((dir / "pos.spans.csv").string()).rfind("label,start_ms,end_ms\n", 0), 0u);
+
+  const std::string neg = (dir / "neg.wav").string();
+  r = testing::RunEarshot("synth stream " + neg + " --from " + set +
+                              " --keywords hey_earshot --negative --split all --minutes 0.2",
+                          testing::Capture::kStdout);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(ReadFile((dir / "neg.truth.csv").string()).find("hey_earshot"), std::string::npos);
+  EXPECT_NE(r.output.find("clips per word folder: _unknown_="), std::string::npos) << r.output;
+
+  r = testing::RunEarshot("synth stream " + (dir / "x.mp3").string() + " --from " + set);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("the output should end in .wav"), std::string::npos) << r.output;
+
+  // Made again with other words: the earlier phrase's folder goes.
+  r = testing::RunEarshot("synth keywords " + set + " --speakers 1 --words 'ok robot' --noise-seconds 1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_FALSE(fs::exists(set + "/hey_earshot"));
+  EXPECT_FALSE(fs::exists(set + "/_unknown_"));
+  EXPECT_TRUE(fs::exists(set + "/ok_robot"));
+}
+
 TEST(SynthCli, RefusesAFolderHoldingOtherFiles) {
   const fs::path dir = testing::FreshDir();
   WriteFileAtomic((dir / "thesis.tex").string(), "years of work");
@@ -55,7 +98,9 @@ std::map<std::string, std::string> ExpectedFlags(const std::string& kind, const 
   std::map<std::string, std::string> flags;
   for (const auto& [key, help] : ListOptions(options)) {
     std::string name = kind == "npz" && key.rfind("keywords.", 0) == 0 ? key.substr(9) : key;
-    if (kind == "npz" && key == "keywords.noise_seconds") continue;
+    if (kind == "npz" && (key == "keywords.noise_seconds" || key == "keywords.confusable_folder")) {
+      continue;
+    }
     for (char& c : name) {
       if (c == '_' || c == '.') c = '-';
     }
@@ -69,8 +114,10 @@ TEST(SynthCli, EveryOptionIsAFlagWithItsHelpAndDefault) {
   const KeywordArchiveOptions archive;
   const MixtureOptions mixtures;
   const TaggingOptions tagging;
+  const KeywordStreamOptions stream;
   const std::vector<std::pair<std::string, const Options*>> kinds = {
-      {"keywords", &keywords}, {"npz", &archive}, {"mixtures", &mixtures}, {"tagging", &tagging}};
+      {"keywords", &keywords}, {"npz", &archive},     {"mixtures", &mixtures},
+      {"tagging", &tagging},   {"stream", &stream}};
   for (const auto& [kind, options] : kinds) {
     const testing::CommandResult r = testing::RunEarshot("synth " + kind + " --help", testing::Capture::kStdout);
     EXPECT_EQ(r.status, 0) << r.output;
@@ -127,7 +174,12 @@ TEST(SynthCli, ABadValueNamesTheFlagAsTyped) {
   const std::string dir = testing::FreshDir().string();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"keywords " + dir + "/k --noisy-share 2", "error: --noisy-share should be in [0, 1]"},
-      {"keywords " + dir + "/k --words yes,banana", "error: --words: 'banana'"},
+      {"keywords " + dir + "/k --words 'Stop,stop!'",
+       "error: --words: 'Stop' and 'stop!' would share the folder stop"},
+      {"stream " + dir + "/s.wav", "error: --from is required"},
+      {"stream " + dir + "/s.wav --from x --minutes 0", "error: --minutes should be in"},
+      {"stream " + dir + "/s.wav --from x --unknown-share 2",
+       "error: --unknown-share should be in [0, 1]. Given: 2"},
       {"npz " + dir + "/a.npz --speakers 0", "error: --speakers should be in [1, 100000]. Given: 0"},
       {"npz " + dir + "/a.npz --sample-rate 100", "error: --sample-rate should be in [4000, 96000]"},
       {"mixtures " + dir + "/m --min-sources 5",

@@ -13,6 +13,7 @@
 
 #include "../option_keys.h"
 #include "earshot/audio/decode.h"
+#include "earshot/synth/confusables.h"
 #include "earshot/synth/keyword_archive.h"
 #include "earshot/synth/keywords.h"
 #include "earshot/synth/mixtures.h"
@@ -207,15 +208,131 @@ TEST(SynthKeywords, SameSeedSameBytesWhateverTheThreads) {
   EXPECT_FALSE(Tree(c) == ta);
 }
 
-TEST(SynthKeywords, RefusesUnknownWords) {
+TEST(SynthKeywords, WordFoldersAreSafeNames) {
+  EXPECT_EQ(WordFolder("yes"), "yes");
+  EXPECT_EQ(WordFolder("Hey, Earshot!"), "hey_earshot");
+  EXPECT_EQ(WordFolder("  ok   google 2 "), "ok_google_2");
+  EXPECT_EQ(WordFolder("../../etc/passwd"), "etc_passwd");
+  EXPECT_EQ(WordFolder("_unknown_"), "unknown");
+  const std::string other = WordFolder("\xe6\x97\xa5\xe6\x9c\xac");  // another script
+  EXPECT_TRUE(std::regex_match(other, std::regex("word_[0-9a-f]{8}"))) << other;
+  EXPECT_NE(other, WordFolder("\xe4\xbd\xa0\xe5\xa5\xbd"));
+}
+
+TEST(SynthKeywords, BadWordsAreNamed) {
+  auto error = [](const std::vector<std::string>& words) {
+    KeywordOptions o;
+    o.words = words;
+    try {
+      o.Validate();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error({"yes", "  "}).find("--words: an empty word"), std::string::npos);
+  EXPECT_NE(error({"Hey Earshot", "hey, earshot!"})
+                .find("--words: 'Hey Earshot' and 'hey, earshot!' would share the folder hey_earshot"),
+            std::string::npos);
+  EXPECT_NE(error({"bad \xff byte"}).find("is not UTF-8 text"), std::string::npos);
+  EXPECT_NE(error({std::string(101, 'a')}).find("at most 100"), std::string::npos);
+  EXPECT_EQ(error({"banana", "hey earshot", "stop"}), "no error");
   KeywordOptions o;
-  o.words = {"yes", "banana"};
-  try {
-    PlanKeywordTakes(o);
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("'banana'"), std::string::npos) << e.what();
+  o.words = {"near"};
+  o.confusables = true;
+  o.confusable_folder = "near";
+  EXPECT_THROW(o.Validate(), Error);
+  o.confusable_folder = "../up";
+  EXPECT_THROW(o.Validate(), Error);
+}
+
+TEST(SynthKeywords, PhrasesAreSpokenIntoSafeFolders) {
+  KeywordOptions o;
+  o.speakers = 2;
+  o.words = {"Hey, Earshot!", "stop", "banana", "bed"};
+  o.repeats = 3;
+  o.noise_seconds = 1;
+  const std::string dir = FreshDir("phrases");
+  const KeywordSummary s = WriteKeywordSet(o, dir);
+  // An own phrase gets the repeats of a command; a Speech Commands word
+  // that is no command or digit is said once.
+  EXPECT_EQ(s.clips_per_word, (std::map<std::string, int64_t>{
+                                  {"hey_earshot", 6}, {"stop", 6}, {"banana", 6}, {"bed", 2}}));
+  EXPECT_TRUE(s.confusables.empty());
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir + "/hey_earshot")) {
+    const std::vector<float> x = DecodeFile(e.path().string());
+    EXPECT_EQ(x.size(), 16000u);
+    // A two-word phrase lasts longer than a short word.
+    size_t first = x.size(), last = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (std::fabs(x[i]) > 0.01f) {
+        first = std::min(first, i);
+        last = i;
+      }
+    }
+    EXPECT_GT(last - first, 4000u) << e.path();
+    ++files;
   }
+  EXPECT_EQ(files, 6);
+}
+
+TEST(SynthConfusables, PartsRhymesAndOrdinarySpeechNeverATarget) {
+  EXPECT_EQ(SpelledSyllables("Hey, earshot!"),
+            (std::vector<std::vector<std::string>>{{"hey"}, {"ear", "shot"}}));
+  EXPECT_EQ(SpelledSyllables("marvin like"),
+            (std::vector<std::vector<std::string>>{{"mar", "vin"}, {"like"}}));
+  const std::vector<std::string> targets = {"hey earshot"};
+  const std::vector<std::string> near = Confusables(targets);
+  const std::set<std::string> set(near.begin(), near.end());
+  EXPECT_EQ(set.size(), near.size());
+  for (const char* part : {"hey", "hey ear", "earshot", "shot", "good morning"}) {
+    EXPECT_TRUE(set.count(part)) << part;
+  }
+  EXPECT_FALSE(set.count("hey earshot"));
+  // Rhymes and changed vowels: other words of the same length.
+  const std::set<std::string> ordinary(OrdinaryPhrases().begin(), OrdinaryPhrases().end());
+  int rhymes = 0;
+  for (const auto& c : near) {
+    rhymes += std::count(c.begin(), c.end(), ' ') == 1 && c.size() >= 11 && !ordinary.count(c);
+  }
+  EXPECT_GE(rhymes, 3);
+  // Never the target's sound, nor one containing it.
+  const std::string target = BarePhonemes(Phonemes(targets)[0]);
+  ASSERT_FALSE(target.empty());
+  const std::vector<std::string> sounds = Phonemes(near);
+  for (size_t i = 0; i < near.size(); ++i) {
+    EXPECT_EQ(BarePhonemes(sounds[i]).find(target), std::string::npos) << near[i];
+  }
+  // A homophone and a phrase holding the target are dropped: "listen" is
+  // an ordinary phrase, gone when it is the target.
+  EXPECT_EQ(BarePhonemes(Phonemes({"hay"})[0]), BarePhonemes(Phonemes({"hey"})[0]));
+  const std::vector<std::string> listen = Confusables({"listen"});
+  EXPECT_EQ(std::count(listen.begin(), listen.end(), "listen"), 0);
+  EXPECT_EQ(Confusables({"hey earshot"}), near);  // the same every time
+}
+
+TEST(SynthConfusables, GoIntoUnknownOrTheirOwnFolder) {
+  KeywordOptions o;
+  o.speakers = 2;
+  o.words = {"hey earshot"};
+  o.confusables = true;
+  o.noise_seconds = 1;
+  const std::string dir = FreshDir("confusables");
+  KeywordSummary s = WriteKeywordSet(o, dir);
+  const int64_t n = static_cast<int64_t>(s.confusables.size());
+  EXPECT_GT(n, 40);  // the ordinary phrases and the near misses
+  EXPECT_EQ(s.clips_per_word.at("_unknown_"), 2 * n);
+  EXPECT_EQ(s.confusables, Confusables(o.words));
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir + "/_unknown_")) files += e.is_regular_file();
+  EXPECT_EQ(files, 2 * n);
+  o.confusable_folder = "near_misses";
+  o.speakers = 1;
+  const std::string own = FreshDir("confusables_own");
+  s = WriteKeywordSet(o, own);
+  EXPECT_EQ(s.clips_per_word.at("near_misses"), n);
+  EXPECT_FALSE(fs::exists(own + "/_unknown_"));
 }
 
 TEST(SynthKeywordArchive, TwelveLabelNpz) {
@@ -406,8 +523,15 @@ TEST(SynthFolder, AnEarlierOutputOfTheSameKindIsReplacedOtherKindsRefused) {
   WriteFileAtomic(dir + "/train/0.wav", "old clip");
   WriteFileAtomic(dir + "/train_answer.csv", "old answers");
   WriteFileAtomic(dir + "/README", "the user's");
-  MarkSynthFolder(dir, "mixtures");
+  MakeDirs(dir + "/own_words");
+  const std::string outside = FreshDir("folder_outside");
+  // Names the marker lists go too; a path out of the folder is no name.
+  MarkSynthFolder(dir, "mixtures", {"own_words", "../folder_outside", ".."});
+  EXPECT_EQ(ReadFile(dir + "/.earshot-synth"), "mixtures\nown_words\n");
+  WriteFileAtomic(dir + "/.earshot-synth", "mixtures\nown_words\n../folder_outside\n");
   PrepareSynthFolder(dir, "mixtures", MixtureOutputs(), false);
+  EXPECT_FALSE(fs::exists(dir + "/own_words"));
+  EXPECT_TRUE(fs::exists(outside));
   EXPECT_FALSE(fs::exists(dir + "/train"));
   EXPECT_FALSE(fs::exists(dir + "/train_answer.csv"));
   EXPECT_EQ(ReadFile(dir + "/README"), "the user's");

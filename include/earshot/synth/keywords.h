@@ -1,6 +1,7 @@
 // Keyword clips in the Speech Commands layout, spoken by espeak-ng voices:
 //
 //   OUT/<word>/<speaker>_nohash_<n>.wav     16 kHz mono 16-bit, exactly 1 s
+//   OUT/_unknown_/<speaker>_nohash_<n>.wav  with `confusables`: near misses
 //   OUT/_background_noise_/<noise>.wav      20-60 s each (noise_seconds)
 //
 // One voice (accent, variant, speed, pitch) is one speaker; its id, the
@@ -34,26 +35,38 @@ const std::vector<std::string>& CommandWords();
 // Commands and digits: the words Speech Commands asked for several takes of.
 bool IsCoreWord(const std::string& word);
 
+// The folder of a word or phrase: lower-case ASCII letters and digits, any
+// run of other characters one '_', none at either end ("Hey, Earshot!" ->
+// "hey_earshot"); "word_" and 8 hex digits of its hash when nothing is left
+// (a phrase in another script).
+std::string WordFolder(const std::string& word);
+
 struct KeywordOptions : Options {
   int seed = 1;                    // same seed, byte-identical files
   int speakers = 160;              // distinct voices, one speaker each
-  std::vector<std::string> words;  // words to say (of the 35); empty for all
-  int repeats = 1;                 // takes per speaker of each core word; other words once
+  std::vector<std::string> words;  // words or phrases to say; empty for the 35
+  int repeats = 1;                 // takes per speaker of each command, digit or own phrase
+  bool confusables = false;        // add near misses of the words and ordinary speech
+  std::string confusable_folder = "_unknown_";  // ... into this folder
   double noisy_share = 0.3;        // share of clips with low background noise
   int sample_rate = 16000;         // of the clips, Hz
   int noise_seconds = 0;           // length of each background noise file; 0: 20-60 s at random
   int threads = 2;                 // worker threads
   void Visit(OptionVisitor& v) override;
   void Validate() const override;
-  // `words`, or all 35 when empty.
+  // `words` trimmed, or all 35 when empty.
   std::vector<std::string> Words() const;
+  // Whether a word gets `repeats` takes: a command, a digit, or a phrase
+  // of the user's own (not among the 35).
+  static bool Repeated(const std::string& word);
 };
 
 // One clip to make: who says which word, the how-manyth time.
 struct KeywordTake {
   Voice voice;
   std::string speaker;  // SpeakerId(voice)
-  std::string word;
+  std::string word;     // the text spoken
+  std::string folder;   // where its clip goes: WordFolder(word), or the confusables'
   int take = 0;         // the n of <speaker>_nohash_<n>
   uint64_t seed = 0;    // of everything random in the clip
   std::string FileName() const;  // "<speaker>_nohash_<take>.wav"
@@ -74,7 +87,8 @@ std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake
 std::vector<std::pair<size_t, size_t>> SpeakerRanges(const std::vector<KeywordTake>& takes);
 
 struct KeywordSummary {
-  std::map<std::string, int64_t> clips_per_word;
+  std::map<std::string, int64_t> clips_per_word;  // by folder
+  std::vector<std::string> confusables;           // the phrases, when asked for
   int speakers = 0;
   std::vector<std::string> noise_files;  // written to _background_noise_
 };

@@ -53,4 +53,11 @@ std::vector<std::vector<float>> SpeakAll(const std::vector<Utterance>& utterance
 // One utterance on its own.
 std::vector<float> Speak(const Voice& voice, const std::string& text, int sample_rate);
 
+// How espeak-ng's `language` would pronounce each text: its phoneme
+// mnemonics with stress marks ("h'eI 'i@SQt"), clauses joined by a space.
+// Made in a forked child as SpeakAll is, so that the parent's state stays
+// pristine.
+std::vector<std::string> Phonemes(const std::vector<std::string>& texts,
+                                  const std::string& language = "en-us");
+
 }  // namespace earshot
