@@ -227,4 +227,19 @@ Bundle LoadBundle(const std::string& path) {
   }
 }
 
+void SetBundleThresholds(const std::string& path, const std::map<std::string, double>& thresholds) {
+  Bundle b = LoadBundle(path);
+  for (const auto& [label, value] : thresholds) {
+    if (std::find(b.info.labels.begin(), b.info.labels.end(), label) == b.info.labels.end()) {
+      ThrowOption(path + ": cannot store a detection threshold for '" + label + "', not one of the bundle's labels");
+    }
+    if (!(value >= 0 && value <= 1)) {
+      ThrowOption(path + ": the detection threshold for '" + label + "' should be in [0, 1]. Given: " +
+                  std::to_string(value));
+    }
+    b.info.thresholds[label] = value;
+  }
+  SaveBundle(path, b.info, *b.model);
+}
+
 }  // namespace earshot
