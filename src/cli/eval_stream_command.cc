@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "earshot/inference/bundle.h"
+#include "earshot/inference/bundle_thresholds.h"
 #include "earshot/stream/stream_eval.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"

@@ -9,6 +9,7 @@
 
 #include "earshot/features/frontend.h"
 #include "earshot/models/zoo.h"
+#include "earshot/inference/bundle_thresholds.h"
 #include "earshot/inference/sha256.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"

@@ -11,6 +11,7 @@
 #include "../temp_dir.h"
 #include "earshot/audio/decode.h"
 #include "earshot/inference/bundle.h"
+#include "earshot/inference/bundle_thresholds.h"
 #include "earshot/stream/stream_eval.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"

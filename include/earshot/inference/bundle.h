@@ -62,12 +62,6 @@ struct Bundle {
 // Written atomically. Throws Error naming the path on failure.
 void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& model);
 
-// Sets the detection thresholds of the labels in `thresholds` (the others
-// keep theirs) and saves the bundle in place: written atomically, its
-// checksum computed anew. A label the bundle does not have, or a value
-// outside [0, 1], is an Error naming the bundle, which is left as it was.
-void SetBundleThresholds(const std::string& path, const std::map<std::string, double>& thresholds);
-
 // Throws Error naming the path and what does not fit: a checksum that
 // differs from the recorded one (damaged bytes), an unknown format,
 // weights that do not match the model built from its own config, a label
