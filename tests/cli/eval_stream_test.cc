@@ -8,13 +8,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "../run_earshot.h"
 #include "../temp_dir.h"
+#include "../tone_keywords.h"
 #include "earshot/audio/decode.h"
 #include "earshot/stream/scoring.h"
 #include "earshot/util/files.h"
@@ -26,38 +26,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::RunEarshot;
 
-constexpr int kRate = 8000;
-
-std::vector<float> Tone(double hz, size_t n, double phase, double amp) {
-  std::vector<float> x(n);
-  for (size_t k = 0; k < n; ++k) x[k] = static_cast<float>(amp * std::sin(2 * M_PI * hz * k / kRate + phase));
-  return x;
-}
-
-std::vector<float> Noise(size_t n, float sd, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> d(0.f, sd);
-  std::vector<float> x(n);
-  for (float& v : x) v = d(gen);
-  return x;
-}
-
-const std::vector<std::pair<std::string, double>> kTones{{"high", 1800.0}, {"low", 300.0}, {"mid", 900.0}};
-
-// Two wanted words (high, low), mid as unknown, noise for silence.
-void WriteToneSet(const fs::path& root) {
-  for (const auto& [label, hz] : kTones) {
-    fs::create_directories(root / label);
-    for (int i = 0; i < 12; ++i) {
-      std::vector<float> x = Tone(hz * (1.0 + 0.01 * i), kRate, 0.3 * i, 0.2 + 0.02 * i);
-      const std::vector<float> n = Noise(kRate, 0.01f, 100 + static_cast<unsigned>(i));
-      for (size_t k = 0; k < x.size(); ++k) x[k] += n[k];
-      WriteWav((root / label / ("s" + std::to_string(i) + "_nohash_0.wav")).string(), x, kRate);
-    }
-  }
-  fs::create_directories(root / "_background_noise_");
-  WriteWav((root / "_background_noise_" / "noise.wav").string(), Noise(20 * kRate, 0.02f, 7), kRate);
-}
+constexpr int kRate = testing::kToneKeywordRate;
 
 class EvalStreamCli : public ::testing::Test {
  protected:
@@ -65,7 +34,7 @@ class EvalStreamCli : public ::testing::Test {
     if (!testing::kWithTorch) return;
     dir_ = new fs::path(testing::ScratchDir("eval_stream_cli"));
     fs::remove_all(*dir_);
-    WriteToneSet(*dir_ / "data");
+    testing::WriteToneKeywordSet(*dir_ / "data", 12);
     std::ofstream(*dir_ / "tones.toml")
         << "name = \"tones\"\n[data]\nroot = \"" << (*dir_ / "data").string() << "\"\n"
         << "wanted_words = [\"high\", \"low\"]\nsplit = \"stratified\"\nvalidation_fraction = 0.2\n"
@@ -75,19 +44,14 @@ class EvalStreamCli : public ::testing::Test {
            "normalize = \"global\"\n[loader]\nbatch_size = 8\nthreads = 1\n[store]\nthreads = 1\n";
     trained_ = new testing::CommandResult(RunEarshot("train " + (*dir_ / "tones.toml").string() +
                                                      " --no-report --out " + (*dir_ / "tones").string()));
-    // 40 s of noise with a tone every 2.7 to 3.3 s; mid is not a keyword.
-    std::vector<float> x = Noise(40 * kRate, 0.01f, 21);
+    // The tones as keywords; mid is none.
+    std::vector<testing::PlacedTone> placed;
+    const std::vector<float> x = testing::ToneKeywordStream(&placed);
     std::ostringstream truth, spans;
     spans << "label,start_ms,end_ms\n";
-    double at = 1.3;
-    for (int i = 0; at + 1.0 < 39.0; ++i) {
-      const auto& [label, hz] = kTones[static_cast<size_t>(i % 3)];
-      const std::vector<float> t = Tone(hz * (1.005 + 0.01 * (i % 5)), kRate, 0.77 * i, 0.25 + 0.03 * (i % 4));
-      const size_t first = static_cast<size_t>(at * kRate);
-      for (size_t k = 0; k < t.size(); ++k) x[first + k] += t[k];
-      truth << (label == "mid" ? "_unknown_" : label) << "," << at * 1000 << "\n";
-      spans << label << "," << at * 1000 << "," << at * 1000 + 1000 << "\n";
-      at += 2.7 + 0.3 * (i % 3);
+    for (const auto& p : placed) {
+      truth << (p.label == "mid" ? "_unknown_" : p.label) << "," << p.start_ms << "\n";
+      spans << p.label << "," << p.start_ms << "," << p.start_ms + 1000 << "\n";
     }
     WriteWav(Path("stream.wav"), x, kRate);
     std::ofstream(Path("stream.truth.csv")) << truth.str();
@@ -244,7 +208,7 @@ TEST_F(EvalStreamCli, BadInputIsNamed) {
   std::ofstream(spans) << "label,start_ms,end_ms\nhigh,1300,900\n";
   expect(Bundle() + " " + wav + " " + truth + " --spans " + spans, {spans, "row 1", "comes before"});
   const std::string blip = Path("blip.wav");
-  WriteWav(blip, Noise(kRate / 2, 0.01f, 3), kRate);
+  WriteWav(blip, testing::GaussianNoise(kRate / 2, 0.01f, 3), kRate);
   expect(Bundle() + " " + blip + " " + truth, {blip, "shorter than the model's window"});
 }
 
