@@ -87,7 +87,7 @@ TEST_F(StreamEvalTest, ThresholdsWrittenIntoABundleReadBack) {
   SetBundleThresholds(path, {{"high", 0.8}, {"mid", 0.55}});
   EXPECT_EQ(LoadBundle(path).info.thresholds, (std::map<std::string, double>{{"high", 0.8}, {"mid", 0.55}}));
   SetBundleThresholds(path, {{"mid", 0.6}, {"low", 0.9}});  // high kept
-  const Bundle b = LoadBundle(path);  // the checksum holds
+  const earshot::Bundle b = LoadBundle(path);  // the checksum holds
   EXPECT_EQ(b.info.thresholds, (std::map<std::string, double>{{"high", 0.8}, {"low", 0.9}, {"mid", 0.6}}));
   StreamingDetector d(path);
   EXPECT_DOUBLE_EQ(d.Threshold("low"), 0.9);
