@@ -74,7 +74,6 @@ TEST_F(StreamEvalTest, TheSweepReSmoothsIntoTheDetectorsOwnEvents) {
   const StreamingCounts& c = e.score.counts;
   EXPECT_EQ(c.correct + c.wrong + c.false_positives, static_cast<int64_t>(e.events.size()));
   EXPECT_EQ(c.ground_truth, 6);
-  EXPECT_GE(c.correct, 4) << "the tone model finds most tones";
   ASSERT_EQ(e.operating.size(), 3u);
   ASSERT_TRUE(e.operating_rates.has_value());
   EXPECT_EQ(e.ChosenThresholds().size(), 3u);
