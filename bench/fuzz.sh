@@ -19,7 +19,7 @@ minutes=${1:-10}
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-  targets=(decode_audio csv_manifest soft_csv npy npz recipe pcm_stream serve_request bundle bundle_meta)
+  targets=(decode_audio csv_manifest soft_csv npy npz recipe pcm_stream serve_request stream_truth bundle bundle_meta)
 fi
 # build-fuzz: the core alone; build-fuzz-ml: with LibTorch (and PLplot,
 # which the LibTorch part needs), for the bundle loader.

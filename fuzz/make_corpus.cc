@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
   }
   try {
     const fs::path out = argv[1];
-    for (const char* t : {"decode_audio", "csv_manifest", "soft_csv", "npy", "npz", "recipe", "pcm_stream", "serve_request"}) {
+    for (const char* t : {"decode_audio", "csv_manifest", "soft_csv", "npy", "npz", "recipe", "pcm_stream", "serve_request",
+                          "stream_truth"}) {
       fs::create_directories(out / t);
     }
     const fs::path audio = out / "decode_audio";
@@ -184,6 +185,16 @@ int main(int argc, char** argv) {
     bad[90] = std::numeric_limits<float>::infinity();
     WriteFileAtomic((pcm / "f32le_nan_inf").string(), std::string("\x09\x80", 2) + Pcm(bad, true));
     WriteFileAtomic((pcm / "s16le_mid_sample").string(), std::string("\x08\x40", 2) + Pcm(tone, false) + "x");
+
+    // stream_truth: a truth file, then "--" and a spans file
+    // (fuzz/stream_truth.cc).
+    const fs::path truth = out / "stream_truth";
+    WriteFileAtomic((truth / "tensorflow_format").string(),
+                    "yes, 1200.000000\nno, 4000.500000\n_unknown_, 7100.000000\nyes, 9000.000000\n");
+    WriteFileAtomic((truth / "with_spans").string(),
+                    "no,3000\r\n\nyes,1000\nyes,1000\n--\nend_ms,label,start_ms\n1600,yes,1100\n"
+                    "3400,no,3050\n");
+    WriteFileAtomic((truth / "bad_time").string(), "yes,12ms\n--\nlabel,start_ms,end_ms\nyes,5,1\n");
 
     // serve_request: byte 0 = multipart bit, model rate index << 1; line 1
     // the query, line 2 the content type, then the body or the parts

@@ -6,6 +6,7 @@
 namespace earshot::cli {
 
 void AddEvalCommand(CLI::App& app);
+void AddEvalStreamCommand(CLI::App& app);
 void AddFeaturesCommand(CLI::App& app);
 void AddInspectCommand(CLI::App& app);
 void AddPredictCommand(CLI::App& app);

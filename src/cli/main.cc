@@ -33,7 +33,7 @@ std::string Describe(const std::exception& e, bool debug) {
 const char* PartNotBuilt(const std::string& command) {
 #ifndef EARSHOT_WITH_TORCH
   if (command == "train" || command == "eval" || command == "predict" || command == "serve" ||
-      command == "stream") {
+      command == "stream" || command == "eval-stream") {
     return "-DEARSHOT_WITH_TORCH=ON (LibTorch)";
   }
 #endif
@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   // The commands of the parts this binary was built with (CMakeLists.txt).
 #ifdef EARSHOT_WITH_TORCH
   earshot::cli::AddEvalCommand(app);
+  earshot::cli::AddEvalStreamCommand(app);
 #endif
   earshot::cli::AddFeaturesCommand(app);
   earshot::cli::AddInspectCommand(app);

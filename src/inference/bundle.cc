@@ -9,6 +9,7 @@
 
 #include "earshot/features/frontend.h"
 #include "earshot/models/zoo.h"
+#include "earshot/inference/bundle_thresholds.h"
 #include "earshot/inference/sha256.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -225,6 +226,21 @@ Bundle LoadBundle(const std::string& path) {
     ThrowBadData(path + ": damaged bundle: LibTorch cannot read it (" +
                  (what.empty() ? std::string("no reason given") : what) + "); train or copy it again");
   }
+}
+
+void SetBundleThresholds(const std::string& path, const std::map<std::string, double>& thresholds) {
+  Bundle b = LoadBundle(path);
+  for (const auto& [label, value] : thresholds) {
+    if (std::find(b.info.labels.begin(), b.info.labels.end(), label) == b.info.labels.end()) {
+      ThrowOption(path + ": cannot store a detection threshold for '" + label + "', not one of the bundle's labels");
+    }
+    if (!(value >= 0 && value <= 1)) {
+      ThrowOption(path + ": the detection threshold for '" + label + "' should be in [0, 1]. Given: " +
+                  std::to_string(value));
+    }
+    b.info.thresholds[label] = value;
+  }
+  SaveBundle(path, b.info, *b.model);
 }
 
 }  // namespace earshot

@@ -183,6 +183,24 @@ TEST_F(Charts, ThreadsDrawOneAtATime) {
 
 // ---- the choices charts make, as numbers ----
 
+TEST_F(Charts, DetChartOnALogAxisWithZeroesAtItsFloor) {
+  const std::vector<Curve> curves{{"yes", {0, 0.5, 3, 12}, {0.4, 0.2, 0.1, 0}},
+                                  {"no", {0, 0, 2}, {1, 0.5, 0.25}}};
+  DetChart(Path("det.png"), "DET", curves, 1.0);
+  EXPECT_EQ(ReadPngSize(Path("det.png")).width, 800);
+  EXPECT_EQ(ReadPngSize(Path("det.png")).height, 500);
+  EXPECT_DOUBLE_EQ(DetChartFloor(curves, 1.0), 0.25);  // half the smallest rate seen
+  EXPECT_DOUBLE_EQ(DetChartFloor(curves, 0.2), 0.1);   // a lower target counts too
+  EXPECT_DOUBLE_EQ(DetChartFloor({{"a", {0, 0}, {1, 0.5}}}, -1), 0.1);
+  DetChart(Path("none.png"), "DET", {{"a", {0, 0}, {1, 0.5}}}, -1);  // no false alarm anywhere
+  EXPECT_EQ(ReadPngSize(Path("none.png")).width, 800);
+  EXPECT_THROW(DetChart(Path("bad.png"), "DET", {}, 1), Error);
+  EXPECT_THROW(DetChart(Path("bad.png"), "DET", {{"a", {1, 2}, {0.5}}}, 1), Error);
+  EXPECT_THROW(DetChart(Path("bad.png"), "DET", {{"a", {-1}, {0.5}}}, 1), Error);
+  EXPECT_THROW(DetChart(Path("bad.png"), "DET", {{"a", {1}, {1.5}}}, 1), Error);
+  EXPECT_FALSE(fs::exists(Path("bad.png")));
+}
+
 TEST(ChartChoices, OneEpochSitsInTheMiddleAndAccuracyStaysInZeroToOne) {
   const AxisRange x = LineChartXRange({1.0});
   EXPECT_DOUBLE_EQ(x.lo, 0.0);

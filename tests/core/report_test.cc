@@ -10,6 +10,7 @@
 #include "earshot/report/base64.h"
 #include "earshot/report/html.h"
 #include "earshot/report/run_report.h"
+#include "earshot/report/stream_report.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "../support/fake_run.h"
@@ -292,6 +293,40 @@ void MakeSoftRun(const fs::path& run, const fs::path& data) {
   Write(run / "model" / "metrics_validation.json",
         R"({"rows": 2, "classes": ["left", "right"], "kl_divergence": 0.1})");
   Write(run / "model" / "predictions_validation.csv", "id,left,right\ns1,0.6,0.4\ns2,0.2,0.8\n");
+}
+
+TEST(StreamReport, ShowsTheRatesTheOperatingPointAndTheCurve) {
+  const std::string metrics = R"({"bundle": "b<1>.bundle", "audio": "long.wav", "truth": "t.csv",
+    "audio_seconds": 600, "tolerance_ms": 750,
+    "tensorflow": {"ground_truth": 200, "matched": 190, "correct": 180, "wrong": 10, "false_positives": 7,
+                   "matched_percent": 95, "correct_percent": 90, "wrong_percent": 5, "false_positive_percent": 3.5},
+    "keywords": [{"label": "yes", "threshold": 0.7, "words": 100, "found": 91, "false_reject_rate": 0.09,
+                  "false_alarms": 3, "false_alarms_per_hour": 18}],
+    "overall": {"words": 100, "found": 91, "false_reject_rate": 0.09, "false_alarms": 3, "false_alarms_per_hour": 18},
+    "latency": {"measured": 91, "without_span": 0, "median_ms": 412, "p95_ms": 655},
+    "det": {"thresholds": [0.5, 0.9]},
+    "operating_point": {"target_fa_per_hour": 1, "chosen": [{"label": "yes", "threshold": 0.93,
+                        "false_reject_rate": 0.2, "false_alarms_per_hour": 0, "met": true}],
+                        "keywords": [], "overall": {"words": 100, "found": 80, "false_reject_rate": 0.2,
+                        "false_alarms": 0, "false_alarms_per_hour": 0}}})";
+  testing::TempDir dir;
+  const std::string png = dir.File("det.png");
+  plots::DetChart(png, "DET", {{"yes", {0, 18}, {0.2, 0.09}}}, 1);
+  const std::string page = RenderStreamReport(metrics, png);
+  for (const char* part : {"b&lt;1&gt;.bundle", "<td class=\"name\">yes</td><td>0.7000</td><td>100</td><td>91</td>"
+                           "<td>9.0%</td><td>3</td><td>18.00</td>", "180 (90.0%)", "median 412 ms",
+                           "at most 1.00 false alarms per hour", "<td>0.9300</td><td>20.0%</td><td>0.00</td><td>yes</td>",
+                           "over 2 values", "<img src=\"data:image/png;base64,"}) {
+    EXPECT_NE(page.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(page.find("b<1>"), std::string::npos);
+  // Without an operating point or latency, those parts are left out.
+  const std::string plain = RenderStreamReport(R"({"audio": "a.wav", "overall": {"false_reject_rate": 0.5}})", "");
+  EXPECT_EQ(plain.find("Operating point"), std::string::npos);
+  EXPECT_EQ(plain.find("latency"), std::string::npos);
+  EXPECT_NE(plain.find("No DET chart"), std::string::npos);
+  EXPECT_THROW(RenderStreamReport("[1, 2]", ""), Error);
+  EXPECT_THROW(RenderStreamReport("{not json", ""), Error);
 }
 
 TEST(RunReportSoft, ShowsMeanSharesNotClassCounts) {

@@ -18,6 +18,7 @@
 
 #include "../run_earshot.h"
 #include "../temp_dir.h"
+#include "../tone_keywords.h"
 #include "earshot/audio/decode.h"
 #include "earshot/features/frontend.h"
 #include "earshot/inference/bundle.h"
@@ -301,41 +302,8 @@ TEST(StreamFrontEnd, RefusesWhatIsNotFrameByFrame) {
 
 // ------------------------------------------------------ trained bundles
 
-constexpr int kRate = 8000;
-
-std::vector<float> Tone(double hz, int64_t n, double phase, double amp = 0.4) {
-  std::vector<float> x(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    x[static_cast<size_t>(i)] = static_cast<float>(amp * std::sin(2 * M_PI * hz * i / kRate + phase));
-  }
-  return x;
-}
-
-std::vector<float> Noise(int64_t n, float sd, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> d(0.f, sd);
-  std::vector<float> x(static_cast<size_t>(n));
-  for (float& v : x) v = d(gen);
-  return x;
-}
-
-const std::vector<std::pair<std::string, double>> kTones{{"high", 1800.0}, {"low", 300.0}, {"mid", 900.0}};
-
-// Speech Commands layout: two wanted words, a third as unknown, and
-// background noise for the silence clips.
-void WriteKeywordSet(const fs::path& root) {
-  for (const auto& [label, hz] : kTones) {
-    fs::create_directories(root / label);
-    for (int i = 0; i < 16; ++i) {
-      std::vector<float> x = Tone(hz * (1.0 + 0.01 * i), kRate, 0.3 * i, 0.2 + 0.02 * i);
-      const std::vector<float> n = Noise(kRate, 0.01f, 100 + static_cast<unsigned>(i));
-      for (size_t k = 0; k < x.size(); ++k) x[k] += n[k];
-      WriteWav((root / label / ("s" + std::to_string(i) + "_nohash_0.wav")).string(), x, kRate);
-    }
-  }
-  fs::create_directories(root / "_background_noise_");
-  WriteWav((root / "_background_noise_" / "noise.wav").string(), Noise(20 * kRate, 0.02f, 7), kRate);
-}
+constexpr int kRate = testing::kToneKeywordRate;
+using Placed = testing::PlacedTone;
 
 RecipeOptions KeywordRecipe(const std::string& root, bool center, int epochs) {
   RecipeOptions r;
@@ -359,7 +327,7 @@ class StreamTest : public ::testing::Test {
     if (dir_) return;
     dir_ = new fs::path(earshot::testing::ScratchDir("stream"));
     fs::remove_all(*dir_);
-    WriteKeywordSet(*dir_ / "data");
+    testing::WriteToneKeywordSet(*dir_ / "data", 16);
     TrainRecipe(KeywordRecipe((*dir_ / "data").string(), false, 24), (*dir_ / "flat").string(), false);
     TrainRecipe(KeywordRecipe((*dir_ / "data").string(), true, 4), (*dir_ / "centred").string(), false);
   }
@@ -451,9 +419,9 @@ TEST_F(StreamTest, CentredFramesDifferOnlyAtTheWindowEdges) {
 }
 
 TEST_F(StreamTest, SameEventsWhateverTheChunkSize) {
-  std::vector<float> x = Noise(8 * kRate, 0.01f, 11);
+  std::vector<float> x = testing::GaussianNoise(8 * kRate, 0.01f, 11);
   for (const auto& [at, hz] : std::vector<std::pair<double, double>>{{1.0, 1800.0}, {3.5, 300.0}, {6.0, 1850.0}}) {
-    const std::vector<float> t = Tone(hz, kRate, 0.1);
+    const std::vector<float> t = testing::KeywordTone(hz, kRate, 0.1);
     for (size_t i = 0; i < t.size(); ++i) x[static_cast<size_t>(at * kRate) + i] += t[i];
   }
   std::vector<std::vector<StreamEvent>> runs;
@@ -481,32 +449,9 @@ TEST_F(StreamTest, SameEventsWhateverTheChunkSize) {
   }
 }
 
-// Keywords at known times in a noise floor.
-struct Placed {
-  std::string label;
-  double start_ms;
-};
-
-std::vector<float> KeywordStream(std::vector<Placed>* placed) {
-  std::vector<float> x = Noise(40 * kRate, 0.01f, 21);
-  double at = 1.3;
-  int i = 0;
-  while (at + 1.0 < 39.0) {
-    const auto& [label, hz] = kTones[static_cast<size_t>(i % 3)];
-    // Frequencies and phases the training clips did not have.
-    const std::vector<float> t = Tone(hz * (1.005 + 0.01 * (i % 5)), kRate, 0.77 * i, 0.25 + 0.03 * (i % 4));
-    const size_t first = static_cast<size_t>(at * kRate);
-    for (size_t k = 0; k < t.size(); ++k) x[first + k] += t[k];
-    placed->push_back({label, at * 1000});
-    at += 2.7 + 0.3 * (i % 3);
-    ++i;
-  }
-  return x;
-}
-
 TEST_F(StreamTest, FindsKeywordsNearTheirTimesInALongStream) {
   std::vector<Placed> placed;
-  const std::vector<float> x = KeywordStream(&placed);
+  const std::vector<float> x = testing::ToneKeywordStream(&placed);
   StreamingDetector d(Flat());
   std::vector<StreamEvent> events;
   Posteriors(d, x, 1600, &events);
@@ -625,7 +570,7 @@ class StreamCliTest : public StreamTest {
   void SetUp() override {
     std::vector<Placed> placed;
     wav_ = (Dir() / "stream.wav").string();
-    WriteWav(wav_, KeywordStream(&placed), kRate);
+    WriteWav(wav_, testing::ToneKeywordStream(&placed), kRate);
     x_ = DecodeFile(wav_);  // 16-bit samples: every path below carries these exactly
   }
   std::vector<float> x_;

@@ -44,6 +44,24 @@ void LineChart(const std::string& png, const std::string& title, const std::stri
                const std::string& y_label, const std::vector<double>& x,
                const std::vector<Series>& lines);
 
+// One curve of an x-y chart: its own x values, one y per x.
+struct Curve {
+  std::string name;
+  std::vector<double> x, y;
+};
+
+// A detection-error trade-off chart: per curve (a keyword, or all of
+// them), false alarms per hour on a log x axis against the false-reject
+// rate on a fixed 0..1 y axis, points joined in x order. x values of 0
+// (no false alarm) are drawn at DetChartFloor, the left edge, and the x
+// label says so; `target` >= 0 draws a dashed vertical line there (the
+// rate thresholds were chosen for). 800 x 500 pixels.
+void DetChart(const std::string& png, const std::string& title, const std::vector<Curve>& curves,
+              double target);
+// Where 0 sits on the log axis: half the smallest positive x of any curve
+// (and of a positive target), 0.1 when there is none.
+double DetChartFloor(const std::vector<Curve>& curves, double target);
+
 // A matrix as a heat map with the counts written in the cells (confusion
 // matrix: rows true, columns predicted). `values` is row-major, row 0 drawn
 // at the top; a colour scale sits on the right. Cells are
