@@ -90,6 +90,7 @@ void AugmentOptions::Validate() const {
   InRange("speed_min", speed_min, 0.5, 2.0);
   InRange("speed_max", speed_max, 0.5, 2.0);
   Ordered("speed_min", speed_min, "speed_max", speed_max);
+  if (noise_snr && !noise) ThrowOption("--noise_snr = true mixes the noise of --noise, which is false");
   RangePair("snr_min", snr_min, "snr_max", snr_max, -20.0, 80.0);
   InRange("babble_probability", babble_probability, 0.0, 1.0);
   RangePair("babble_talkers_min", babble_talkers_min, "babble_talkers_max", babble_talkers_max, 1, 50);

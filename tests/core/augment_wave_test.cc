@@ -216,6 +216,14 @@ TEST(AugmentWaveTest, OptionsRefuseValuesOutOfRange) {
   o.snr_min = 30.0;  // above snr_max
   EXPECT_THROW(o.Validate(), Error);
   o = AugmentOptions{};
+  o.noise_snr = true;  // without noise
+  try {
+    o.Validate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "--noise_snr = true mixes the noise of --noise, which is false");
+  }
+  o = AugmentOptions{};
   o.quantize_bits_min = 1;
   EXPECT_THROW(o.Validate(), Error);
 }
