@@ -13,7 +13,9 @@
 #   environment: EPOCHS (3), SPEAKERS (40), THREADS (train.threads and
 #     torch.set_num_threads; default: the recipe's 1), WORK (a temp dir),
 #     OMP_WAIT_POLICY (passed to both sides; see docs/benchmarks.md),
-#     EARSHOT_BENCH_PROFILE=1 (the Python side splits batch wait / model step)
+#     EARSHOT_BENCH_PROFILE=1 (the Python side splits batch wait / model step),
+#     EARSHOT_SETS (more --set key=value for earshot, separated by spaces: e.g.
+#     "loader.augment.reverb=true loader.augment.telephone=true")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-build/earshot}
@@ -24,19 +26,21 @@ THREADS=${THREADS:-1}
 WORK=${WORK:-$(mktemp -d /tmp/earshot_train_bench.XXXXXX)}
 PY=/usr/bin/python3
 mkdir -p "$WORK"
+extra=()
+for kv in ${EARSHOT_SETS:-}; do extra+=(--set "$kv"); done
 
 if [[ -z "$DATA" ]]; then
   DATA=$WORK/keywords
   [[ -d "$DATA" ]] || "$BIN" synth keywords "$DATA" --speakers "$SPEAKERS" --seed 1 >/dev/null
 fi
 
-echo "data $DATA, $EPOCHS epochs, $THREADS compute threads, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-(unset)}, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "data $DATA, $EPOCHS epochs, earshot sets: ${EARSHOT_SETS:-(none)}, $THREADS compute threads, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-(unset)}, load $(cut -d' ' -f1-3 /proc/loadavg)"
 RUN=$WORK/run
 rm -rf "$RUN"
 # The Python side computes 10 MFCC x 49 frames: pin earshot to the same.
 "$BIN" train configs/kws-dscnn.toml --set "data.root=$DATA" --set "train.epochs=$((EPOCHS + 1))" \
   --set "train.threads=$THREADS" --set features.feature=mfcc --set features.n_mfcc=10 \
-  --set train.loss.label_smoothing=0 --no-report --out "$RUN" 2>"$WORK/earshot.log"
+  --set train.loss.label_smoothing=0 ${extra[@]+"${extra[@]}"} --no-report --out "$RUN" 2>"$WORK/earshot.log"
 grep -E "parameters|training clips/s" <(tr '\r' '\n' <"$WORK/earshot.log") | sed 's/^/earshot: /'
 # Clips per second over the epochs after the first: the same clips each
 # epoch, so the harmonic mean of the epochs' rates.

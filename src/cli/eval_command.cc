@@ -25,7 +25,8 @@ void Run(EvalArgs& a) {
   if (!a.out.empty()) {
     WriteEvalOutputs(r, a.out);
     std::cerr << "wrote " << a.out << "/metrics.json, predictions.csv"
-              << (r.report.confusion.empty() ? "" : ", confusion.png, class_recall.png") << "\n";
+              << (r.report.confusion.empty() ? "" : ", confusion.png, class_recall.png")
+              << (r.robustness.empty() ? "" : ", robustness.csv, robustness.png") << "\n";
   }
 }
 
@@ -36,7 +37,8 @@ void AddEvalCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "eval",
       "Evaluate model bundles on a labelled data set; metrics as JSON on stdout.\n"
-      "  earshot eval runs/kws/model/best.bundle data/kws --split test --out runs/kws/eval");
+      "  earshot eval runs/kws/model/best.bundle data/kws --split test --out runs/kws/eval\n"
+      "  earshot eval runs/kws/model/best.bundle data/kws --corrupt 'noise:snr=10;telephone'");
   cmd->add_option("bundle_and_data", args->positional,
                   "one or more model bundles, then the data folder (or .npz / manifest)")
       ->required();
@@ -58,6 +60,9 @@ void AddEvalCommand(CLI::App& app) {
   cmd->add_option("--on-bad-file", args->options.on_bad_file,
                   "skip (leave out unreadable files, list them on stderr and under \"skipped\") | fail")
       ->capture_default_str();
+  cmd->add_option("--corrupt", args->options.corrupt,
+                  "robustness table: the split again under each corruption, e.g.\n"
+                  "'noise:snr=0,10,20;reverb:rt60=0.6;telephone;pitch:semitones=3' (docs/robustness.md)");
   cmd->add_option("--out", args->out,
                   "also write metrics.json, predictions.csv, confusion.png, class_recall.png here");
   cmd->callback([args] { Run(*args); });

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "earshot/data/augment.h"
+#include "earshot/data/augment_wave.h"
 #include "earshot/data/clip_length.h"
 #include "earshot/util/error.h"
 
@@ -74,6 +75,7 @@ struct BatchLoader::Impl {
   int64_t num_batches = 0;
   bool fold_last = false;      // the last batch holds batch_size + 1 examples
   FeatureNorm norm;
+  AugmentSources sources;      // noise, babble and impulse responses of the augmentations
 
   // The epoch in progress.
   uint64_t epoch_key = 0;
@@ -108,6 +110,11 @@ BatchLoader::BatchLoader(const Dataset& dataset, const LoadedClips& loaded,
   if (train && a.noise && loaded.noise.NumClips() == 0) {
     ThrowOption("--augment.noise = true, but the data set has no readable noise files");
   }
+  if (train && a.reverb && !a.reverb_folder.empty()) {
+    m.sources.impulse_responses = LoadImpulseResponses(a.reverb_folder, rate);
+  }
+  m.sources.noise = &loaded.noise;
+  m.sources.speech = &loaded.clips;
   m.length = options.clip.Length(rate);
   m.shape = frontend.OutputShape(m.length);
   m.example_size = frontend.OutputSize(m.length);
@@ -137,7 +144,13 @@ BatchLoader::BatchLoader(const Dataset& dataset, const LoadedClips& loaded,
       ++m.excluded.wrong_length;
     } else {
       m.clips.push_back(c);
+      if (ref.label >= 0 && ref.label == dataset.unknown_class && row != LoadedClips::kSilence) {
+        m.sources.babble_rows.push_back(row);
+      }
     }
+  }
+  if (train && a.babble && m.sources.babble_rows.empty()) {
+    ThrowOption("--augment.babble = true, but the training clips hold no readable unknown-word clip");
   }
   const int64_t n = static_cast<int64_t>(m.clips.size());
   const int64_t b = options.batch_size;
@@ -296,16 +309,20 @@ void BatchLoader::Impl::Example(int64_t clip, Scratch& s, float* features, float
       const double factor = rng.Uniform(a.speed_min, a.speed_max);
       s.raw = ChangeSpeed(s.raw.data(), static_cast<int64_t>(s.raw.size()), factor, rate);
     }
+    if (train) AugmentVoice(s.raw, rate, a, rng);
     const bool random = train && options.clip.pad_crop == "random";
     FitClip(s.raw.data(), static_cast<int64_t>(s.raw.size()), length, random ? &rng : nullptr, wave);
     if (train) {
       if (a.shift) TimeShift(wave, length, std::llround(a.shift_ms * rate / 1000.0), rng);
+      AugmentRoom(wave, length, rate, a, sources, rng);
       if (a.gain) ApplyGain(wave, length, a.gain_db_min, a.gain_db_max, rng);
       // Clipped at full scale, or at the clip's own peak when it has more.
       const float limit = loaded.clips.FullScale(row);
-      if (a.noise) {
+      if (a.noise && !a.noise_snr) {
         MixBackgroundNoise(wave, length, loaded.noise, a.noise_frequency, a.noise_volume, rng, limit);
       }
+      AugmentNoise(wave, length, a, sources, rng);
+      AugmentChannel(wave, length, rate, a, rng);
       for (int64_t i = 0; i < length; ++i) wave[i] = std::clamp(wave[i], -limit, limit);
     }
   }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 
+#include "earshot/audio/real_transform.h"
 #include "earshot/util/error.h"
 #include "simd.h"
 
@@ -12,12 +13,6 @@ namespace {
 
 using simd::F4;
 using simd::F8;
-
-// FFTW's planner is not thread-safe; execution with new arrays is.
-std::mutex& PlannerMutex() {
-  static std::mutex m;
-  return m;
-}
 
 struct FftwFree {
   void operator()(void* p) const { fftwf_free(p); }
@@ -113,7 +108,7 @@ RealFft::RealFft(int n)
   std::unique_ptr<float, FftwFree> in(fftwf_alloc_real(static_cast<size_t>(n)));
   std::unique_ptr<float, FftwFree> out(fftwf_alloc_real(spectrum_floats_));
   {
-    std::lock_guard<std::mutex> lock(PlannerMutex());
+    std::lock_guard<std::mutex> lock(FftwPlannerMutex());
     // FFTW_ESTIMATE, not FFTW_MEASURE: a measured plan depends on timings,
     // so two processes could round differently, and the same seed would no
     // longer give the same features, batches and metrics.
@@ -152,7 +147,7 @@ RealFft::RealFft(int n)
 }
 
 RealFft::~RealFft() {
-  std::lock_guard<std::mutex> lock(PlannerMutex());
+  std::lock_guard<std::mutex> lock(FftwPlannerMutex());
   if (plan_) fftwf_destroy_plan(plan_);
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "earshot/data/corruption.h"
 #include "earshot/data/load_clips.h"
 #include "earshot/data/loader.h"
 #include "earshot/data/readers.h"
@@ -36,14 +37,17 @@ DataOptions DataOptionsFor(const BundleInfo& info, const std::string& root,
 
 // Predictions of one bundle on the subset's clips `clip_rows`, in that
 // order. Silence clips are made as the trainer's evaluation loaders make
-// them (SilenceClip), keyed by their index in the whole data set.
+// them (SilenceClip), keyed by their index in the whole data set; with a
+// corruption, every clip is then corrupted, its draws keyed by that index.
 std::vector<float> PredictStore(const Predictor& p, const LoaderOptions& loader, const LoadedClips& loaded,
                                 const std::vector<int64_t>& clip_rows,
-                                const std::vector<int64_t>& dataset_index) {
+                                const std::vector<int64_t>& dataset_index,
+                                const Corruption* corruption) {
   std::vector<float> out;
   std::unique_ptr<ProgressBar> bar;
   if (clip_rows.size() > kProgressFiles) {
-    bar = std::make_unique<ProgressBar>("eval " + p.path(), static_cast<int64_t>(clip_rows.size()));
+    const std::string what = corruption ? " " + corruption->Name() : "";
+    bar = std::make_unique<ProgressBar>("eval " + p.path() + what, static_cast<int64_t>(clip_rows.size()));
   }
   const size_t chunk = 256;
   for (size_t first = 0; first < clip_rows.size(); first += chunk) {
@@ -56,6 +60,10 @@ std::vector<float> PredictStore(const Predictor& p, const LoaderOptions& loader,
         clips.push_back(SilenceClip(loader, loaded.noise, dataset_index[clip]));
       } else {
         clips.push_back(loaded.clips.Read(row));
+      }
+      if (corruption) {
+        SplitMix64 rng = CorruptionRng(*corruption, dataset_index[clip]);
+        ApplyCorruption(*corruption, clips.back(), p.sample_rate(), loaded.noise, rng);
       }
     }
     const std::vector<float> rows = p.PredictClips(clips);
@@ -74,6 +82,10 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
   if (options.split != "test" && options.split != "validation" && options.split != "train" &&
       options.split != "all") {
     ThrowOption("--split should be test | validation | train | all. Given: '" + options.split + "'");
+  }
+  std::vector<Corruption> corruptions;
+  for (const std::string& spec : options.corrupt) {
+    for (Corruption& c : ParseCorruptions(spec)) corruptions.push_back(std::move(c));
   }
   eval::EnsembleOptions eo;
   eo.method = eval::ParseEnsembleMethod(options.combine,
@@ -133,7 +145,8 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
   r.split = options.split;
   r.task = first.info().task;
 
-  std::vector<eval::Predictions> sets;
+  // sets[0]: clean; sets[1 + c]: under corruption c; one entry per bundle each.
+  std::vector<std::vector<eval::Predictions>> sets(1 + corruptions.size());
   std::unique_ptr<LoadedClips> loaded;
   int loaded_rate = 0;
   std::vector<int64_t> kept;
@@ -146,18 +159,22 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
         if (loaded->row[i] != LoadedClips::kBad) kept.push_back(static_cast<int64_t>(i));
       }
     }
-    eval::Predictions set;
-    set.source = p->path();
-    set.classes = labels;
-    set.columns = static_cast<int>(labels.size());
-    for (int64_t i : kept) set.ids.push_back(subset.clips[static_cast<size_t>(i)].id);
-    set.scores = PredictStore(*p, p->info().loader, *loaded, kept, dataset_index);
-    sets.push_back(std::move(set));
+    for (size_t c = 0; c < sets.size(); ++c) {
+      eval::Predictions set;
+      set.source = p->path();
+      set.classes = labels;
+      set.columns = static_cast<int>(labels.size());
+      for (int64_t i : kept) set.ids.push_back(subset.clips[static_cast<size_t>(i)].id);
+      set.scores = PredictStore(*p, p->info().loader, *loaded, kept, dataset_index,
+                                c == 0 ? nullptr : &corruptions[c - 1]);
+      sets[c].push_back(std::move(set));
+    }
   }
+  auto combined = [&](size_t c) { return sets[c].size() == 1 ? sets[c].front() : eval::Combine(sets[c], eo); };
   r.bad_files = static_cast<int64_t>(subset.clips.size() - kept.size());
   r.skipped = loaded->bad;
   if (kept.empty()) ThrowBadData(data_root + ": none of the " + options.split + " split's files could be read");
-  r.predictions = sets.size() == 1 ? sets.front() : eval::Combine(sets, eo);
+  r.predictions = combined(0);
 
   const size_t k = labels.size();
   for (int64_t i : kept) {
@@ -179,6 +196,23 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
   } else {
     r.report = eval::EvaluateSingleLabel(r.predictions.scores, r.labels, labels, options.top_k);
   }
+  if (corruptions.empty()) return r;
+  const bool soft = !r.targets.empty();
+  r.robustness_metric = soft ? "mean_average_precision" : "accuracy";
+  const int columns = static_cast<int>(k);
+  r.robustness_clean = soft ? eval::MeanAveragePrecision(r.predictions.scores, r.targets, columns)
+                            : eval::Accuracy(r.predictions.scores, columns, r.labels);
+  for (size_t c = 0; c < corruptions.size(); ++c) {
+    const std::vector<float> scores = combined(c + 1).scores;
+    RobustnessRow row;
+    row.corruption = corruptions[c].Name();
+    row.kind = corruptions[c].kind;
+    row.parameter = corruptions[c].parameter;
+    row.level = corruptions[c].level;
+    row.metric = soft ? eval::MeanAveragePrecision(scores, r.targets, columns)
+                      : eval::Accuracy(scores, columns, r.labels);
+    r.robustness.push_back(row);
+  }
   return r;
 }
 
@@ -194,6 +228,15 @@ std::string BundleEval::ToJson() const {
   j["skipped"] = nlohmann::json::array();
   for (const BadFile& f : skipped.bad) j["skipped"].push_back({{"path", f.path}, {"reason", f.reason}});
   j["counts"] = counts;
+  if (!robustness.empty()) {
+    const double clean = robustness_clean;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const RobustnessRow& row : robustness) {
+      rows.push_back({{"corruption", row.corruption}, {"kind", row.kind}, {"parameter", row.parameter},
+                      {"level", row.level}, {robustness_metric, row.metric}, {"change", row.metric - clean}});
+    }
+    j["robustness"] = {{"metric", robustness_metric}, {"clean", clean}, {"rows", rows}};
+  }
   return j.dump(2);
 }
 
@@ -201,6 +244,22 @@ void WriteEvalOutputs(const BundleEval& r, const std::string& dir) {
   MakeDirs(dir);
   WriteFileAtomic(dir + "/metrics.json", r.ToJson() + "\n");
   eval::WritePredictions(dir + "/predictions.csv", r.predictions);
+  if (!r.robustness.empty()) {
+    const double clean = r.robustness_clean;
+    std::string csv = "corruption,kind,parameter,level," + r.robustness_metric + "\n";
+    csv += "clean,,,," + nlohmann::json(clean).dump() + "\n";
+    std::vector<std::string> names{"clean"};
+    std::vector<double> values{clean};
+    for (const RobustnessRow& row : r.robustness) {
+      csv += row.corruption + "," + row.kind + "," + row.parameter + "," + nlohmann::json(row.level).dump() +
+             "," + nlohmann::json(row.metric).dump() + "\n";
+      names.push_back(row.corruption);
+      values.push_back(row.metric);
+    }
+    WriteFileAtomic(dir + "/robustness.csv", csv);
+    plots::ClassScoreChart(dir + "/robustness.png", "Robustness (" + r.split + ")", r.robustness_metric,
+                           names, values);
+  }
   if (r.report.confusion.empty()) return;
   const auto& classes = r.report.classes;
   std::vector<double> cells(r.report.confusion.begin(), r.report.confusion.end());

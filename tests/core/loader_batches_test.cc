@@ -115,6 +115,34 @@ TEST(LoaderTest, SameSeedSameBatchesForAnyThreadCount) {
   EXPECT_EQ(seen.size(), 30u);  // each clip once
 }
 
+TEST(LoaderTest, VoiceRoomNoiseAndChannelAugmentationsSameForAnyThreadCount) {
+  SmallSet set;
+  set.ds.unknown_class = 2;  // class c's clips make the babble
+  FrontEnd fe(Mel8k());
+  std::vector<std::vector<Batch>> runs;
+  for (int threads : {1, 2, 3}) {
+    LoaderOptions o = AllAugmentations();
+    o.threads = threads;
+    AugmentOptions& a = o.augment;
+    a.noise_snr = a.babble = a.reverb = a.tempo = a.pitch = a.vtlp = true;
+    a.eq = a.highpass = a.telephone = a.distortion = true;
+    BatchLoader loader(set.ds, set.loaded, set.All(), fe, o, BatchLoader::Mode::kTrain);
+    runs.push_back(Epoch(loader, 2));
+  }
+  ExpectSameBatches(runs[0], runs[1]);
+  ExpectSameBatches(runs[0], runs[2]);
+  // They change the batches, and only where they are on.
+  LoaderOptions o = AllAugmentations();
+  BatchLoader plain(set.ds, set.loaded, set.All(), fe, o, BatchLoader::Mode::kTrain);
+  const std::vector<Batch> before = Epoch(plain, 2);
+  EXPECT_EQ(before[0].clips, runs[0][0].clips);
+  EXPECT_NE(before[0].features, runs[0][0].features);
+  // Babble needs unknown words among the training clips.
+  o.augment.babble = true;
+  set.ds.unknown_class = -1;
+  EXPECT_THROW(BatchLoader(set.ds, set.loaded, set.All(), fe, o, BatchLoader::Mode::kTrain), Error);
+}
+
 TEST(LoaderTest, EpochsAndSeedsChangeOrderAndAugmentation) {
   SmallSet set;
   FrontEnd fe(Mel8k());

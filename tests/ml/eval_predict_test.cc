@@ -104,6 +104,51 @@ TEST_F(EvalPredictTest, EvalMetricsEqualThoseOfTheDirectPredictions) {
   EXPECT_EQ(saved.ids, r.predictions.ids);
 }
 
+TEST_F(EvalPredictTest, CorruptionsGiveARobustnessTable) {
+  BundleEvalOptions o;
+  o.split = "all";
+  o.corrupt = {"clip:level=1;noise:snr=-10", "telephone"};
+  const BundleEval r = EvaluateBundles({BundlePath(1)}, Data(), o);
+  ASSERT_EQ(r.robustness.size(), 3u);
+  EXPECT_EQ(r.robustness_metric, "accuracy");
+  EXPECT_DOUBLE_EQ(r.robustness_clean, *r.report.accuracy);
+  // Clipping at the clip's own peak changes nothing.
+  EXPECT_EQ(r.robustness[0].corruption, "clip:level=1");
+  EXPECT_DOUBLE_EQ(r.robustness[0].metric, r.robustness_clean);
+  EXPECT_EQ(r.robustness[1].kind, "noise");
+  EXPECT_EQ(r.robustness[1].parameter, "snr");
+  EXPECT_EQ(r.robustness[1].level, -10.0);
+  EXPECT_EQ(r.robustness[2].corruption, "telephone");
+  for (const RobustnessRow& row : r.robustness) {
+    EXPECT_GE(row.metric, 0.0);
+    EXPECT_LE(row.metric, 1.0);
+  }
+  // The same corrupted clips every time.
+  EXPECT_DOUBLE_EQ(EvaluateBundles({BundlePath(1)}, Data(), o).robustness[1].metric, r.robustness[1].metric);
+  const auto j = nlohmann::json::parse(r.ToJson()).at("robustness");
+  EXPECT_EQ(j.at("metric"), "accuracy");
+  EXPECT_EQ(j.at("rows").size(), 3u);
+  EXPECT_EQ(j.at("rows")[1].at("corruption"), "noise:snr=-10");
+  EXPECT_NEAR(j.at("rows")[1].at("change").get<double>(), r.robustness[1].metric - r.robustness_clean, 1e-12);
+  const std::string out = (*dir_ / "robust_out").string();
+  WriteEvalOutputs(r, out);
+  std::ifstream csv(out + "/robustness.csv");
+  std::string header, clean;
+  std::getline(csv, header);
+  std::getline(csv, clean);
+  EXPECT_EQ(header, "corruption,kind,parameter,level,accuracy");
+  EXPECT_EQ(clean.rfind("clean,,,,", 0), 0u);
+  EXPECT_GT(fs::file_size(out + "/robustness.png"), 1000u);
+  // A bad spec stops eval before any bundle is read.
+  o.corrupt = {"noise:snr=90"};
+  try {
+    EvaluateBundles({"no/such.bundle"}, Data(), o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "--corrupt 'noise:snr=90': snr = 90 is outside [-20, 80] dB");
+  }
+}
+
 TEST_F(EvalPredictTest, LongClipIsTheMeanOfItsWindows) {
   Predictor p(BundlePath(1));
   EXPECT_EQ(p.window_samples(), kRate);

@@ -1,7 +1,9 @@
 // Batches for the trainer, assembled ahead of it by worker threads from the
 // clip store:
-//   store row -> speed -> length policy -> shift -> gain -> noise -> clip to
-//   [-1, 1] (or to the clip's own peak when it is above full scale)
+//   store row -> speed -> tempo -> pitch -> VTLP -> length policy -> shift
+//   -> reverberation -> gain -> noise (volume or SNR) -> babble -> equaliser
+//   and high-pass -> telephone -> distortion -> clip to [-1, 1] (or to the
+//   clip's own peak when it is above full scale)
 //   -> FrontEnd::Compute -> normalisation -> SpecAugment -> batch -> mixup
 //
 //   BatchLoader train(ds, loaded, train_indices, frontend, options, BatchLoader::Mode::kTrain);

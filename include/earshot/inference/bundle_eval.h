@@ -13,7 +13,10 @@
 // name: a data label the bundle lacks is an error naming it. Each clip is
 // predicted whole (long clips windowed, docs/predict.md); silence clips of
 // the Speech Commands layout are made as the trainer's evaluation loaders
-// make them (SilenceClip), so a run's own split gives its metrics.
+// make them (SilenceClip), so a run's own split gives its metrics. With
+// `corrupt`, the split is predicted again under each corruption (every
+// clip, silence included, corrupted with draws fixed by the corruption and
+// the clip), for the robustness table.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +37,18 @@ struct BundleEvalOptions {
   std::vector<int> top_k{1, 3, 5};    // top-k accuracies reported (single-label)
   std::string combine = "mean";       // mean | geometric: several bundles' probabilities
   std::string on_bad_file = "skip";   // skip (leave out and list unreadable files) | fail
+  std::vector<std::string> corrupt;   // corruption specs (data/corruption.h): a robustness table
   PredictorOptions predictor;
+};
+
+// One row of the robustness table: the split's metric with every clip
+// corrupted.
+struct RobustnessRow {
+  std::string corruption;  // "noise:snr=10"
+  std::string kind;        // "noise"
+  std::string parameter;   // "snr"; empty for telephone
+  double level = 0.0;
+  double metric = 0.0;     // BundleEval::robustness_metric
 };
 
 struct BundleEval {
@@ -50,9 +64,14 @@ struct BundleEval {
   int64_t bad_files = 0;               // clips of the split that could not be read
   BadFileReport skipped;               // the files left out (clips and noise files), and why
   std::map<std::string, int64_t> counts;  // evaluated clips per label
+  std::string robustness_metric;       // accuracy (single-label) | mean_average_precision (soft)
+  double robustness_clean = 0.0;       // that metric on the clean split
+  std::vector<RobustnessRow> robustness;  // per corruption given, in order
 
   // The report's JSON object plus bundles, data, split, clips, bad_files,
-  // skipped ([{"path", "reason"}]) and counts.
+  // skipped ([{"path", "reason"}]) and counts; with corruptions,
+  // "robustness": {"metric", "clean", "rows": [{"corruption", "kind",
+  // "parameter", "level", METRIC, "change"}]}.
   std::string ToJson() const;
 };
 
@@ -60,7 +79,9 @@ BundleEval EvaluateBundles(const std::vector<std::string>& bundles, const std::s
                            const BundleEvalOptions& options);
 
 // metrics.json, predictions.csv, and for single-label reports confusion.png
-// (rows true, columns predicted) and class_recall.png (per-class accuracy).
+// (rows true, columns predicted) and class_recall.png (per-class accuracy);
+// with corruptions, robustness.csv (corruption, kind, parameter, level,
+// metric; the clean split first) and robustness.png.
 void WriteEvalOutputs(const BundleEval& result, const std::string& dir);
 
 }  // namespace earshot
