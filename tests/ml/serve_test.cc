@@ -465,6 +465,47 @@ TEST_F(ServeTest, DetectAnswersAsAStreamingDetectorFedTheSameSamples) {
   ExpectSameEvents(EventsOf(lc.Post("/v1/detect", Bytes(two, true), "audio/wav")), fresh.Push(two), "2 s");
 }
 
+// /v1/detect runs over the model the server loaded at its start: with the
+// bundle's file gone (and garbage in its place) after the start, requests,
+// two at a time, still answer the events of a detector loaded from it.
+TEST_F(ServeTest, DetectLoadsNothingPerRequest) {
+  const fs::path copy = testing::ScratchDir("serve_detect_copy") / "tones.bundle";
+  fs::create_directories(copy.parent_path());
+  fs::copy_file(BundlePath(1), copy, fs::copy_options::overwrite_existing);
+  std::vector<float> x;
+  for (const double hz : {300.0, 1800.0, 900.0}) {
+    const std::vector<float> t = testing::Tone(hz, kRate, 0.2);
+    x.insert(x.end(), t.begin(), t.end());
+  }
+  StreamOptions every;
+  every.stride_ms = 40;
+  every.smoothing.detection_threshold = 0.3;
+  every.smoothing.minimum_count = 1;
+  every.smoothing.suppression_ms = 0;
+  every.smoothing.label_change = false;
+  const std::vector<StreamEvent> want = StreamingDetector(copy.string(), every).Push(x);
+  ASSERT_GT(want.size(), 20u);
+
+  RunningServer server({{"tones", copy.string()}}, ServeOptions{});
+  fs::remove(copy);
+  WriteFileAtomic(copy.string(), "not a bundle");
+  ASSERT_THROW(StreamingDetector(copy.string(), every), Error);
+  const std::string query =
+      "/v1/detect?stride_ms=40&detection_threshold=0.3&minimum_count=1&suppression_ms=0&label_change=false";
+  const std::string wav = Bytes(x, true);
+  std::vector<std::vector<StreamEvent>> got(4);
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 2; ++t) {
+    clients.emplace_back([&, t] {
+      httplib::Client c = server.Client();
+      for (int i = 0; i < 2; ++i) got[static_cast<size_t>(2 * t + i)] = EventsOf(c.Post(query, wav, "audio/wav"));
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  for (size_t i = 0; i < got.size(); ++i) ExpectSameEvents(got[i], want, "request " + std::to_string(i));
+  fs::remove_all(copy.parent_path());
+}
+
 TEST_F(ServeTest, ConcurrentRequestsAreBatchedWithTheSameProbabilities) {
   Predictor p(BundlePath(1));
   std::vector<std::string> ids;
