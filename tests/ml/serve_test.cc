@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <regex>
@@ -610,6 +611,36 @@ TEST(ServeBatcher, TakesWhatWaitsUpToMaxBatch) {
   EXPECT_EQ(hook_thread, run_thread);
   EXPECT_NE(run_thread, std::this_thread::get_id());
 
+  // Two workers run two batches at once: each run waits (at most 10 s)
+  // until the other has started.
+  {
+    serve::BatchOptions two;
+    two.max_batch = 1;
+    two.workers = 2;
+    std::condition_variable both;
+    int active = 0, most = 0;
+    serve::Batcher parallel(
+        [&](const std::vector<std::vector<float>>& clips) {
+          std::unique_lock<std::mutex> lock(mutex);
+          most = std::max(most, ++active);
+          both.notify_all();
+          both.wait_for(lock, std::chrono::seconds(10), [&] { return most >= 2; });
+          --active;
+          std::vector<serve::ClipScores> out(clips.size());
+          for (size_t i = 0; i < clips.size(); ++i) out[i].probabilities = {clips[i][0] + 1};
+          return out;
+        },
+        two);
+    std::vector<float> got(2);
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 2; ++i) {
+      clients.emplace_back([&, i] { got[static_cast<size_t>(i)] = parallel.Submit({static_cast<float>(i)}).probabilities[0]; });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(most, 2);
+    EXPECT_EQ(got, (std::vector<float>{1.f, 2.f}));
+  }
+
   // An exception of the run reaches every request of its batch.
   serve::Batcher failing([](const std::vector<std::vector<float>>&) -> std::vector<serve::ClipScores> {
     throw std::runtime_error("model broke");
@@ -618,6 +649,9 @@ TEST(ServeBatcher, TakesWhatWaitsUpToMaxBatch) {
   serve::BatchOptions bad;
   bad.max_batch = 0;
   EXPECT_THROW(bad.Validate(), Error);
+  serve::BatchOptions no_workers;
+  no_workers.workers = 0;
+  EXPECT_THROW(no_workers.Validate(), Error);
 }
 
 TEST(ServeNames, RunsFoldsStemsAndExplicitNames) {
