@@ -386,13 +386,7 @@ TEST_F(ServeTest, DetectAnswersAsAStreamingDetectorFedTheSameSamples) {
                        ServeOptions{});
   httplib::Client c = server.Client();
 
-  // Settings under which every window is an event: many events to compare.
-  StreamOptions every;
-  every.stride_ms = 40;
-  every.smoothing.detection_threshold = 0.3;
-  every.smoothing.minimum_count = 1;
-  every.smoothing.suppression_ms = 0;
-  every.smoothing.label_change = false;
+  const StreamOptions every = testing::EveryWindowAnEvent();
   StreamingDetector direct(BundlePath(1), every, {{"high", 0.9}});
   const std::vector<StreamEvent> want = direct.Push(x);
   ASSERT_GT(want.size(), 40u);
@@ -478,12 +472,7 @@ TEST_F(ServeTest, DetectLoadsNothingPerRequest) {
     const std::vector<float> t = testing::Tone(hz, kRate, 0.2);
     x.insert(x.end(), t.begin(), t.end());
   }
-  StreamOptions every;
-  every.stride_ms = 40;
-  every.smoothing.detection_threshold = 0.3;
-  every.smoothing.minimum_count = 1;
-  every.smoothing.suppression_ms = 0;
-  every.smoothing.label_change = false;
+  const StreamOptions every = testing::EveryWindowAnEvent();
   const std::vector<StreamEvent> want = StreamingDetector(copy.string(), every).Push(x);
   ASSERT_GT(want.size(), 10u);
 
