@@ -4,7 +4,9 @@
 // - Facade/ClassifyFile: decode a one-second 16 kHz WAV, the front end
 //   (40 log-mels x 49 frames), the normalisation and DS-CNN-S, 12 labels;
 // - Facade/ClassifySamples: the same without the decoding;
-// - Facade/DecodeFile: the decoding alone.
+// - Facade/DecodeFile: the decoding alone;
+// - Model/Forward: DS-CNN-S's forward pass alone on batches of 1 and 32
+//   windows, as loaded and as prepared for inference (batch norms folded).
 // The bundle is DS-CNN-S as configs/kws-dscnn.toml builds it, with random
 // weights (its cost does not depend on them), written to a temporary folder.
 //
@@ -93,6 +95,28 @@ void Decode(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(DecodeFile(Files().wav, 16000));
 }
 BENCHMARK(Decode)->Name("Facade/DecodeFile")->Unit(benchmark::kMicrosecond);
+
+// DS-CNN-S's forward pass alone on a batch of windows (features of random
+// values), the bundle as loaded (LoadBundle) or prepared for inference
+// (LoadInferenceBundle: batch norms folded); items are windows.
+void Forward(benchmark::State& state) {
+  const int64_t batch = state.range(0);
+  const bool prepared = state.range(1) != 0;
+  const std::shared_ptr<const Bundle> bundle =
+      prepared ? LoadInferenceBundle(Files().bundle) : std::make_shared<const Bundle>(LoadBundle(Files().bundle));
+  std::vector<int64_t> shape{batch};
+  shape.insert(shape.end(), bundle->info.example_shape.begin(), bundle->info.example_shape.end());
+  c10::InferenceMode inference;
+  const torch::Tensor x = torch::randn(shape);
+  for (int i = 0; i < 3; ++i) bundle->model->forward(x);
+  for (auto _ : state) benchmark::DoNotOptimize(bundle->model->forward(x));
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(Forward)
+    ->Name("Model/Forward")
+    ->ArgNames({"batch", "prepared"})
+    ->ArgsProduct({{1, 32}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace earshot

@@ -61,7 +61,7 @@ struct Classification {
 
 class SoundClassifier {
  public:
-  // Loads the bundle (LoadBundle, inference/bundle.h); throws Error naming
+  // Loads the bundle (LoadInferenceBundle, inference/bundle.h); throws Error naming
   // the path when it is missing, damaged or does not fit together.
   explicit SoundClassifier(const std::string& bundle_path);
   // With options for long clips (window hop and combination) and batching.

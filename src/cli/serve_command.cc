@@ -83,6 +83,9 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--compute-threads", args->compute_threads, "LibTorch threads per forward pass")
       ->capture_default_str();
   cmd->add_option("--max-batch", o.batch.max_batch, "clips per forward pass, at most")->capture_default_str();
+  cmd->add_option("--workers", o.batch.workers,
+                  "threads per model running forward passes at once (each with --compute-threads)")
+      ->capture_default_str();
   cmd->add_option("--max-wait-ms", o.batch.max_wait_ms,
                   "after a request arrives, how long to wait for others to batch with (0: take what is queued)")
       ->capture_default_str();

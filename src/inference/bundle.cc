@@ -62,6 +62,10 @@ void FromRecipe(BundleInfo& info, const std::string& path) {
 }  // namespace
 
 void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& model) {
+  if (model.folded()) {
+    throw Error(ErrorKind::kInternal, path + ": a model prepared for inference (batch norms folded into its "
+                                             "convolutions) cannot be saved: save the model as loaded or trained");
+  }
   nlohmann::json meta;
   meta["format"] = "earshot-bundle";
   meta["version"] = kFormatVersion;
@@ -216,7 +220,9 @@ Bundle ReadBundle(const std::string& path) {
 Bundle LoadBundle(const std::string& path) {
   if (!FileExists(path)) ThrowIo(path + ": missing: no such bundle");
   try {
-    return ReadBundle(path);
+    Bundle b = ReadBundle(path);
+    b.path = path;
+    return b;
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
@@ -241,6 +247,12 @@ void SetBundleThresholds(const std::string& path, const std::map<std::string, do
     b.info.thresholds[label] = value;
   }
   SaveBundle(path, b.info, *b.model);
+}
+
+std::shared_ptr<const Bundle> LoadInferenceBundle(const std::string& path) {
+  auto b = std::make_shared<Bundle>(LoadBundle(path));
+  PrepareForInference(*b->model);
+  return b;
 }
 
 }  // namespace earshot

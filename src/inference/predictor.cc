@@ -30,7 +30,7 @@ void PredictorOptions::Validate() const {
 struct Predictor::Impl {
   std::string path;
   PredictorOptions options;
-  Bundle bundle;
+  std::shared_ptr<const Bundle> bundle;
   std::unique_ptr<FrontEnd> frontend;
   FeatureNorm norm;
   int64_t window = 0;
@@ -47,8 +47,8 @@ struct Predictor::Impl {
 std::vector<float> Predictor::Impl::Run(const float* windows, int64_t count) const {
   std::vector<float> probs(static_cast<size_t>(count * classes));
   std::vector<float> features;
-  const auto& shape = bundle.info.example_shape;
-  torch::NoGradGuard no_grad;
+  const auto& shape = bundle->info.example_shape;
+  c10::InferenceMode inference;
   for (int64_t first = 0; first < count; first += options.batch_size) {
     const int64_t size = std::min<int64_t>(options.batch_size, count - first);
     features.resize(static_cast<size_t>(size * example_size));
@@ -59,7 +59,7 @@ std::vector<float> Predictor::Impl::Run(const float* windows, int64_t count) con
     std::vector<int64_t> batch_shape{size};
     batch_shape.insert(batch_shape.end(), shape.begin(), shape.end());
     const auto x = torch::from_blob(features.data(), batch_shape, torch::kFloat32);
-    const auto p = Probabilities(bundle.info.output, bundle.model->forward(x)).contiguous();
+    const auto p = Probabilities(bundle->info.output, bundle->model->forward(x)).contiguous();
     std::copy(p.data_ptr<float>(), p.data_ptr<float>() + p.numel(), probs.data() + first * classes);
   }
   return probs;
@@ -78,13 +78,18 @@ void Predictor::Impl::Combine(const float* window_probs, int64_t count, float* o
 }
 
 Predictor::Predictor(const std::string& bundle_path, const PredictorOptions& options)
+    : Predictor((options.Validate(), LoadInferenceBundle(bundle_path)), options) {}
+
+Predictor::Predictor(std::shared_ptr<const Bundle> bundle, const PredictorOptions& options)
     : impl_(std::make_unique<Impl>()) {
   options.Validate();
+  if (!bundle) ThrowOption("Predictor: no bundle given (a null pointer)");
   Impl& m = *impl_;
-  m.path = bundle_path;
+  m.path = bundle->path;
   m.options = options;
-  m.bundle = LoadBundle(bundle_path);
-  const BundleInfo& info = m.bundle.info;
+  m.bundle = std::move(bundle);
+  const BundleInfo& info = m.bundle->info;
+  const std::string& bundle_path = m.path;
   m.frontend = std::make_unique<FrontEnd>(info.features);
   if (!info.normalizer_json.empty()) {
     m.norm = FeatureNorm::FromJson(info.normalizer_json, bundle_path + " [normalizer]");
@@ -96,18 +101,18 @@ Predictor::Predictor(const std::string& bundle_path, const PredictorOptions& opt
   m.hop = clip.hop_seconds > 0 ? std::max<int64_t>(1, clip.Hop(info.features.sample_rate)) : m.window;
   m.example_size = m.frontend->OutputSize(m.window);
   m.classes = static_cast<int>(info.labels.size());
-  m.bundle.model->eval();
 }
 
 Predictor::~Predictor() = default;
 
-const BundleInfo& Predictor::info() const { return impl_->bundle.info; }
+const BundleInfo& Predictor::info() const { return impl_->bundle->info; }
+const std::shared_ptr<const Bundle>& Predictor::bundle() const { return impl_->bundle; }
 const std::string& Predictor::path() const { return impl_->path; }
-const std::vector<std::string>& Predictor::labels() const { return impl_->bundle.info.labels; }
-int Predictor::sample_rate() const { return impl_->bundle.info.features.sample_rate; }
+const std::vector<std::string>& Predictor::labels() const { return impl_->bundle->info.labels; }
+int Predictor::sample_rate() const { return impl_->bundle->info.features.sample_rate; }
 int64_t Predictor::window_samples() const { return impl_->window; }
 int64_t Predictor::hop_samples() const { return impl_->hop; }
-const std::string& Predictor::output() const { return impl_->bundle.info.output; }
+const std::string& Predictor::output() const { return impl_->bundle->info.output; }
 
 std::vector<float> Predictor::WindowProbabilities(const float* samples, int64_t n,
                                                   int64_t* windows) const {

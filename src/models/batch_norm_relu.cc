@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace earshot {
 namespace models {
@@ -232,8 +233,38 @@ void BatchNormRelu2dImpl::reset() {
       "num_batches_tracked", track ? torch::zeros({}, torch::kLong) : torch::Tensor());
 }
 
+bool BatchNormRelu2dImpl::FoldInto(torch::nn::Conv2dImpl& conv) {
+  const int64_t n = options.num_features();
+  if (folded_ || is_training() || !options.track_running_stats() || conv.options.out_channels() != n ||
+      conv.options.transposed() || !conv.weight.defined()) {
+    return false;
+  }
+  torch::NoGradGuard no_grad;
+  // y = (x - mean) / sqrt(var + eps) * weight + bias = x * scale + shift,
+  // computed in double and rounded once.
+  const auto f64 = torch::kFloat64;
+  torch::Tensor scale = (running_var.to(f64) + options.eps()).rsqrt();
+  if (options.affine()) scale = scale * weight.to(f64);
+  torch::Tensor shift = -running_mean.to(f64) * scale;
+  if (options.affine()) shift = shift + bias.to(f64);
+  if (conv.bias.defined()) shift = shift + conv.bias.to(f64) * scale;
+  std::vector<int64_t> per_channel(static_cast<size_t>(conv.weight.dim()), 1);
+  per_channel[0] = n;
+  conv.weight.copy_(conv.weight.to(f64) * scale.view(per_channel));
+  if (conv.bias.defined()) {
+    conv.bias.copy_(shift);
+  } else {
+    // A Conv2d built without a bias has it registered undefined; forward
+    // reads the member.
+    conv.bias = shift.to(conv.weight.scalar_type());
+  }
+  folded_ = true;
+  return true;
+}
+
 torch::Tensor BatchNormRelu2dImpl::forward(const torch::Tensor& x) {
   TORCH_CHECK(x.dim() == 4, "BatchNormRelu2d: expected 4D input (got ", x.dim(), "D input)");
+  if (folded_) return torch::relu(x);
   TORCH_CHECK(!is_training() || x.numel() / std::max<int64_t>(x.size(1), 1) > 1,
               "BatchNormRelu2d: expected more than 1 value per channel when training, got input size ",
               x.sizes());

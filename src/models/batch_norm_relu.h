@@ -40,8 +40,20 @@ class BatchNormRelu2dImpl : public torch::nn::Cloneable<BatchNormRelu2dImpl> {
   torch::Tensor forward(const torch::Tensor& x);
   void pretty_print(std::ostream& stream) const override;
 
+  // For inference in eval mode: scales the weights of `conv`, whose output
+  // this batch norm takes, and gives it the bias (its own plus the shift),
+  // so that conv(x) equals batch_norm(conv(x)) before; forward is then the
+  // ReLU alone. Returns false, changing nothing, when it cannot fold
+  // (training, no running statistics, channels that differ, already
+  // folded). The weights no longer match the saved ones: a folded model is
+  // never trained or saved (Classifier::folded).
+  bool FoldInto(torch::nn::Conv2dImpl& conv);
+
   torch::nn::BatchNormOptions options;
   torch::Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+
+ private:
+  bool folded_ = false;
 };
 TORCH_MODULE(BatchNormRelu2d);
 

@@ -28,6 +28,11 @@ class DsBlockImpl : public torch::nn::Module {
     return pointwise_norm_(pointwise_(x));
   }
 
+  bool FoldBatchNorms() {
+    const bool depthwise = depthwise_norm_->FoldInto(*depthwise_);
+    return pointwise_norm_->FoldInto(*pointwise_) || depthwise;
+  }
+
  private:
   torch::nn::Conv2d depthwise_;
   BatchNormRelu2d depthwise_norm_;
@@ -57,6 +62,14 @@ class DsCnnImpl : public Classifier {
     x = norm_(conv_(TfSamePad2d(x, {kKernel[0], kKernel[1]}, {2, 2})));
     for (auto& block : blocks_) x = block(x);
     return out_(dropout_(x.mean({2, 3})));
+  }
+
+  // Its pairs are not in Sequentials.
+  void FoldBatchNorms() override {
+    if (norm_->FoldInto(*conv_)) folded_ = true;
+    for (auto& block : blocks_) {
+      if (block->FoldBatchNorms()) folded_ = true;
+    }
   }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "batch_norm_relu.h"
 #include "earshot/util/error.h"
 #include "layers.h"
 
@@ -45,6 +46,23 @@ torch::Tensor Probabilities(const std::string& output, const torch::Tensor& logi
   if (output == "softmax") return torch::softmax(logits, -1);
   if (output == "sigmoid") return torch::sigmoid(logits);
   ThrowOption("model output should be softmax | sigmoid. Given: '" + output + "'");
+}
+
+void Classifier::FoldBatchNorms() {
+  for (const auto& m : modules(/*include_self=*/true)) {
+    const auto* seq = m->as<torch::nn::SequentialImpl>();
+    if (!seq) continue;
+    for (size_t i = 0; i + 1 < seq->size(); ++i) {
+      auto* conv = seq->ptr(i)->as<torch::nn::Conv2dImpl>();
+      auto* norm = seq->ptr(i + 1)->as<models::BatchNormRelu2dImpl>();
+      if (conv && norm && norm->FoldInto(*conv)) folded_ = true;
+    }
+  }
+}
+
+void PrepareForInference(Classifier& model) {
+  model.eval();
+  model.FoldBatchNorms();
 }
 
 int64_t CountParameters(const torch::nn::Module& module) {

@@ -15,13 +15,14 @@ void BatchOptions::Validate() const {
   if (!(max_wait_ms >= 0.0) || max_wait_ms > 10000.0) {
     ThrowOption("--max-wait-ms should be in [0, 10000]. Given: " + std::to_string(max_wait_ms));
   }
+  if (workers < 1 || workers > 256) ThrowOption("--workers should be in [1, 256]. Given: " + std::to_string(workers));
 }
 
 Batcher::Batcher(RunFn run, const BatchOptions& options, BatchObserver on_batch,
                  std::function<void()> on_start)
     : run_(std::move(run)), options_(options), on_batch_(std::move(on_batch)) {
   options_.Validate();
-  thread_ = std::thread([this, on_start] { Loop(on_start); });
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, on_start] { Loop(on_start); });
 }
 
 Batcher::~Batcher() {
@@ -30,7 +31,7 @@ Batcher::~Batcher() {
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  for (std::thread& t : threads_) t.join();
 }
 
 ClipScores Batcher::Submit(std::vector<float> samples) {
@@ -66,6 +67,7 @@ void Batcher::Loop(const std::function<void()>& on_start) {
         queue_.pop_front();
       }
     }
+    if (batch.empty()) continue;  // another worker took them during the wait
     std::vector<std::vector<float>> clips;
     for (Pending* p : batch) clips.push_back(std::move(p->samples));
     try {

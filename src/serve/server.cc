@@ -251,10 +251,11 @@ void Server::Impl::Detect(const httplib::Request& req, httplib::Response& res) c
     throw RequestError(422, "model '" + model.name + "' cannot run as a stream detector: " + model.stream_error);
   }
   const Predictor& p = *model.predictor;
-  // A fresh detector per request: requests share no stream state.
+  // A fresh detector per request over the model the server holds: requests
+  // share the loaded bundle (read-only), no stream state.
   std::unique_ptr<StreamingDetector> detector;
   try {
-    detector = std::make_unique<StreamingDetector>(p.path(), stream, thresholds);
+    detector = std::make_unique<StreamingDetector>(p.bundle(), stream, thresholds);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kInvalidOption) throw;
     // The stride (not a multiple of the hop) or a threshold's label.

@@ -68,7 +68,7 @@ void ApplyStreamSetting(const std::string& key, const std::string& value, Stream
 }
 
 struct StreamingDetector::Impl {
-  Bundle bundle;
+  std::shared_ptr<const Bundle> bundle;  // shared, read-only
   StreamOptions options;
   std::unique_ptr<StreamFrontEnd> frontend;
   std::optional<PosteriorSmoother> smoother;
@@ -90,8 +90,8 @@ struct StreamingDetector::Impl {
 void StreamingDetector::Impl::RunReady(std::vector<StreamEvent>* events) {
   const int64_t size = frontend->frame_size();
   const int64_t example = size * window_frames;
-  const int classes = static_cast<int>(bundle.info.labels.size());
-  torch::NoGradGuard no_grad;
+  const int classes = static_cast<int>(bundle->info.labels.size());
+  c10::InferenceMode inference;
   while (next_window * stride_frames + window_frames <= frontend->frames()) {
     const int64_t ready = (frontend->frames() - window_frames) / stride_frames + 1 - next_window;
     const int64_t count = std::min<int64_t>(ready, options.batch_size);
@@ -107,9 +107,9 @@ void StreamingDetector::Impl::RunReady(std::vector<StreamEvent>* events) {
       norm.Apply(x, example);
     }
     std::vector<int64_t> shape{count};
-    shape.insert(shape.end(), bundle.info.example_shape.begin(), bundle.info.example_shape.end());
-    const auto p = Probabilities(bundle.info.output,
-                                 bundle.model->forward(torch::from_blob(features.data(), shape, torch::kFloat32)))
+    shape.insert(shape.end(), bundle->info.example_shape.begin(), bundle->info.example_shape.end());
+    const auto p = Probabilities(bundle->info.output,
+                                 bundle->model->forward(torch::from_blob(features.data(), shape, torch::kFloat32)))
                        .contiguous();
     const float* probs = p.data_ptr<float>();
     for (int64_t w = 0; w < count; ++w) {
@@ -117,7 +117,7 @@ void StreamingDetector::Impl::RunReady(std::vector<StreamEvent>* events) {
       const std::vector<float> row(probs + w * classes, probs + (w + 1) * classes);
       if (observer) observer(end_ms, row);
       if (const auto d = smoother->Add(end_ms, row)) {
-        events->push_back({end_ms - Ms(window), end_ms, bundle.info.labels[static_cast<size_t>(d->label)], d->score});
+        events->push_back({end_ms - Ms(window), end_ms, bundle->info.labels[static_cast<size_t>(d->label)], d->score});
       }
     }
     next_window += count;
@@ -126,12 +126,18 @@ void StreamingDetector::Impl::RunReady(std::vector<StreamEvent>* events) {
 
 StreamingDetector::StreamingDetector(const std::string& bundle_path, const StreamOptions& options,
                                      const std::map<std::string, double>& thresholds)
+    : StreamingDetector((ValidateOptions(options), LoadInferenceBundle(bundle_path)), options, thresholds) {}
+
+StreamingDetector::StreamingDetector(std::shared_ptr<const Bundle> bundle, const StreamOptions& options,
+                                     const std::map<std::string, double>& thresholds)
     : impl_(std::make_unique<Impl>()) {
   ValidateOptions(options);
+  if (!bundle) ThrowOption("StreamingDetector: no bundle given (a null pointer)");
   Impl& m = *impl_;
   m.options = options;
-  m.bundle = LoadBundle(bundle_path);
-  const BundleInfo& info = m.bundle.info;
+  m.bundle = std::move(bundle);
+  const BundleInfo& info = m.bundle->info;
+  const std::string& bundle_path = m.bundle->path;
   const FrontEndOptions& fo = info.features;
   m.rate = fo.sample_rate;
   m.window = info.clip_samples;
@@ -157,20 +163,19 @@ StreamingDetector::StreamingDetector(const std::string& bundle_path, const Strea
   std::map<std::string, double> merged = info.thresholds;
   for (const auto& [label, value] : thresholds) merged[label] = value;
   m.smoother.emplace(info.labels, options.smoothing, merged, info.data.silence_label, info.data.unknown_label);
-  m.bundle.model->eval();
 }
 
 StreamingDetector::~StreamingDetector() = default;
 
-const BundleInfo& StreamingDetector::info() const { return impl_->bundle.info; }
+const BundleInfo& StreamingDetector::info() const { return impl_->bundle->info; }
 int StreamingDetector::sample_rate() const { return impl_->rate; }
-const std::vector<std::string>& StreamingDetector::labels() const { return impl_->bundle.info.labels; }
+const std::vector<std::string>& StreamingDetector::labels() const { return impl_->bundle->info.labels; }
 int64_t StreamingDetector::window_samples() const { return impl_->window; }
 int64_t StreamingDetector::stride_samples() const { return impl_->stride; }
 int64_t StreamingDetector::samples() const { return impl_->frontend->samples(); }
 
 double StreamingDetector::Threshold(const std::string& label) const {
-  const auto& labels = impl_->bundle.info.labels;
+  const auto& labels = impl_->bundle->info.labels;
   const auto it = std::find(labels.begin(), labels.end(), label);
   if (it == labels.end()) ThrowOption("no label '" + label + "' in the bundle");
   return impl_->smoother->Threshold(static_cast<int>(it - labels.begin()));

@@ -281,19 +281,10 @@ std::vector<float> ToneSequence() {
 const std::vector<std::string> kEverySettings{"stride_ms=40", "detection_threshold=0.3", "minimum_count=1",
                                               "smoothing.suppression_ms=0", "label_change=false",
                                               "threshold.high=0.9"};
-StreamOptions EveryWindow() {
-  StreamOptions o;
-  o.stride_ms = 40;
-  o.smoothing.detection_threshold = 0.3;
-  o.smoothing.minimum_count = 1;
-  o.smoothing.suppression_ms = 0;
-  o.smoothing.label_change = false;
-  return o;
-}
 
 TEST_F(LibraryTest, KeywordListenerEventsAreTheStreamingDetectors) {
   const std::vector<float> x = ToneSequence();
-  StreamingDetector direct(Bundle(), EveryWindow(), {{"high", 0.9}});
+  StreamingDetector direct(Bundle(), testing::EveryWindowAnEvent(), {{"high", 0.9}});
   const std::vector<StreamEvent> want = direct.Push(x);
   ASSERT_GT(want.size(), 20u);
   KeywordListener kws(Bundle(), kEverySettings);
@@ -319,7 +310,7 @@ TEST_F(LibraryTest, KeywordListenerEventsAreTheStreamingDetectors) {
     EXPECT_EQ(got[i].score, want[i].score) << i;
   }
   // The options struct gives the same; the defaults the detector's defaults.
-  KeywordListener with_struct(Bundle(), EveryWindow(), {{"high", 0.9}});
+  KeywordListener with_struct(Bundle(), testing::EveryWindowAnEvent(), {{"high", 0.9}});
   EXPECT_EQ(with_struct.Push(x).size(), want.size());
   KeywordListener plain(Bundle());
   StreamingDetector plain_direct(Bundle());
@@ -352,7 +343,7 @@ TEST_F(LibraryTest, KeywordListenerErrorsNameTheBundleOrTheSetting) {
 
 TEST_F(LibraryTest, CApiDetectorEventsAreTheStreamingDetectors) {
   const std::vector<float> x = ToneSequence();
-  StreamingDetector direct(Bundle(), EveryWindow(), {{"high", 0.9}});
+  StreamingDetector direct(Bundle(), testing::EveryWindowAnEvent(), {{"high", 0.9}});
   const std::vector<StreamEvent> want = direct.Push(x);
   std::vector<const char*> settings;
   for (const std::string& s : kEverySettings) settings.push_back(s.c_str());

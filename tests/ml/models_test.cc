@@ -1,6 +1,7 @@
 // The model zoo: parameter counts against the seed write-ups, shapes and
 // finiteness of the logits, errors, initialisation, train vs eval mode.
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <string>
@@ -9,7 +10,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "../temp_dir.h"
 #include "earshot/data/loader.h"
+#include "earshot/inference/bundle.h"
 #include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "models/batch_norm_relu.h"
@@ -170,6 +173,49 @@ TEST_P(RecipeModel, TrainsOnALastBatchOfOneAndEvaluatesABatchOfOne) {
   EXPECT_TRUE(torch::allclose(one[0], two[0], 1e-4, 1e-5)) << one << two;
 }
 
+// Batch norms with statistics and affine parameters away from the
+// identity, so that a wrong fold shows.
+void RandomiseBatchNorms(torch::nn::Module& model) {
+  torch::NoGradGuard no_grad;
+  const auto set = [](torch::Tensor mean, torch::Tensor var, torch::Tensor weight, torch::Tensor bias) {
+    mean.uniform_(-0.5, 0.5);
+    var.uniform_(0.5, 2.0);
+    if (weight.defined()) weight.uniform_(0.5, 1.5);
+    if (bias.defined()) bias.uniform_(-0.2, 0.2);
+  };
+  for (const auto& m : model.modules()) {
+    if (auto* n = m->as<models::BatchNormRelu2dImpl>()) set(n->running_mean, n->running_var, n->weight, n->bias);
+    if (auto* n = m->as<torch::nn::BatchNorm2dImpl>()) set(n->running_mean, n->running_var, n->weight, n->bias);
+    if (auto* n = m->as<torch::nn::BatchNorm1dImpl>()) set(n->running_mean, n->running_var, n->weight, n->bias);
+  }
+}
+
+// PrepareForInference folds the batch norms of the models that have a
+// BatchNormRelu2d right after a convolution (and only those): the logits
+// stay those of the model as built, within 1e-4 of their scale.
+TEST_P(RecipeModel, FoldedForInferenceGivesTheSameLogits) {
+  const Case& c = GetParam();
+  static const std::set<std::string> kFolded = {"ds_cnn", "bc_resnet", "crnn", "seed003_mfcc_cnn"};
+  torch::manual_seed(3);
+  auto model = BuildModel(MakeOptions(c), c.shape, c.classes);
+  RandomiseBatchNorms(*model);
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor x = torch::randn(Batch(3, c.shape));
+  const torch::Tensor want = model->forward(x);
+  PrepareForInference(*model);
+  EXPECT_EQ(model->folded(), kFolded.count(c.name) == 1);
+  EXPECT_FALSE(model->is_training());
+  const torch::Tensor got = model->forward(x);
+  const double scale = 1.0 + want.abs().max().item<double>();
+  const double worst = (got - want).abs().max().item<double>();
+  EXPECT_LE(worst, 1e-4 * scale) << c.label << ": logits up to " << scale - 1;
+  RecordProperty("max_abs_difference", std::to_string(worst));
+  // A second preparation folds nothing more.
+  PrepareForInference(*model);
+  EXPECT_LE((model->forward(x) - want).abs().max().item<double>(), 1e-4 * scale);
+}
+
 INSTANTIATE_TEST_SUITE_P(Zoo, RecipeModel, ::testing::ValuesIn(RecipeCases()),
                          [](const auto& info) { return info.param.label; });
 
@@ -263,6 +309,21 @@ TEST(ZooErrors, TheSmallestShapeNamedIsAccepted) {
   auto model = BuildModel(o, {1, 46, 46}, 3);
   model->eval();
   EXPECT_EQ(model->forward(torch::randn({2, 1, 46, 46})).sizes(), (std::vector<int64_t>{2, 3}));
+}
+
+TEST(ZooModes, AModelFoldedForInferenceIsNotSaved) {
+  ModelOptions o;
+  auto model = BuildModel(o, {1, 40, 49}, 3);
+  PrepareForInference(*model);
+  ASSERT_TRUE(model->folded());
+  const std::string path = (testing::ScratchDir("folded_save") / "m.bundle").string();
+  try {
+    SaveBundle(path, BundleInfo{}, *model);
+    FAIL() << "a folded model was saved";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be saved"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 TEST(ZooModes, DropoutMakesTrainingRandomAndEvalDeterministic) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <regex>
@@ -385,13 +386,7 @@ TEST_F(ServeTest, DetectAnswersAsAStreamingDetectorFedTheSameSamples) {
                        ServeOptions{});
   httplib::Client c = server.Client();
 
-  // Settings under which every window is an event: many events to compare.
-  StreamOptions every;
-  every.stride_ms = 40;
-  every.smoothing.detection_threshold = 0.3;
-  every.smoothing.minimum_count = 1;
-  every.smoothing.suppression_ms = 0;
-  every.smoothing.label_change = false;
+  const StreamOptions every = testing::EveryWindowAnEvent();
   StreamingDetector direct(BundlePath(1), every, {{"high", 0.9}});
   const std::vector<StreamEvent> want = direct.Push(x);
   ASSERT_GT(want.size(), 40u);
@@ -463,6 +458,42 @@ TEST_F(ServeTest, DetectAnswersAsAStreamingDetectorFedTheSameSamples) {
   const std::vector<float> two(x.begin(), x.begin() + 2 * kRate);
   StreamingDetector fresh(BundlePath(1));
   ExpectSameEvents(EventsOf(lc.Post("/v1/detect", Bytes(two, true), "audio/wav")), fresh.Push(two), "2 s");
+}
+
+// /v1/detect runs over the model the server loaded at its start: with the
+// bundle's file gone (and garbage in its place) after the start, requests,
+// two at a time, still answer the events of a detector loaded from it.
+TEST_F(ServeTest, DetectLoadsNothingPerRequest) {
+  const fs::path copy = testing::ScratchDir("serve_detect_copy") / "tones.bundle";
+  fs::create_directories(copy.parent_path());
+  fs::copy_file(BundlePath(1), copy, fs::copy_options::overwrite_existing);
+  std::vector<float> x;
+  for (const double hz : {300.0, 1800.0, 900.0}) {
+    const std::vector<float> t = testing::Tone(hz, kRate, 0.2);
+    x.insert(x.end(), t.begin(), t.end());
+  }
+  const StreamOptions every = testing::EveryWindowAnEvent();
+  const std::vector<StreamEvent> want = StreamingDetector(copy.string(), every).Push(x);
+  ASSERT_GT(want.size(), 10u);
+
+  RunningServer server({{"tones", copy.string()}}, ServeOptions{});
+  fs::remove(copy);
+  WriteFileAtomic(copy.string(), "not a bundle");
+  ASSERT_THROW(StreamingDetector(copy.string(), every), Error);
+  const std::string query =
+      "/v1/detect?stride_ms=40&detection_threshold=0.3&minimum_count=1&suppression_ms=0&label_change=false";
+  const std::string wav = Bytes(x, true);
+  std::vector<std::vector<StreamEvent>> got(4);
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 2; ++t) {
+    clients.emplace_back([&, t] {
+      httplib::Client c = server.Client();
+      for (int i = 0; i < 2; ++i) got[static_cast<size_t>(2 * t + i)] = EventsOf(c.Post(query, wav, "audio/wav"));
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  for (size_t i = 0; i < got.size(); ++i) ExpectSameEvents(got[i], want, "request " + std::to_string(i));
+  fs::remove_all(copy.parent_path());
 }
 
 TEST_F(ServeTest, ConcurrentRequestsAreBatchedWithTheSameProbabilities) {
@@ -569,6 +600,36 @@ TEST(ServeBatcher, TakesWhatWaitsUpToMaxBatch) {
   EXPECT_EQ(hook_thread, run_thread);
   EXPECT_NE(run_thread, std::this_thread::get_id());
 
+  // Two workers run two batches at once: each run waits (at most 10 s)
+  // until the other has started.
+  {
+    serve::BatchOptions two;
+    two.max_batch = 1;
+    two.workers = 2;
+    std::condition_variable both;
+    int active = 0, most = 0;
+    serve::Batcher parallel(
+        [&](const std::vector<std::vector<float>>& clips) {
+          std::unique_lock<std::mutex> lock(mutex);
+          most = std::max(most, ++active);
+          both.notify_all();
+          both.wait_for(lock, std::chrono::seconds(10), [&] { return most >= 2; });
+          --active;
+          std::vector<serve::ClipScores> out(clips.size());
+          for (size_t i = 0; i < clips.size(); ++i) out[i].probabilities = {clips[i][0] + 1};
+          return out;
+        },
+        two);
+    std::vector<float> got(2);
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 2; ++i) {
+      clients.emplace_back([&, i] { got[static_cast<size_t>(i)] = parallel.Submit({static_cast<float>(i)}).probabilities[0]; });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(most, 2);
+    EXPECT_EQ(got, (std::vector<float>{1.f, 2.f}));
+  }
+
   // An exception of the run reaches every request of its batch.
   serve::Batcher failing([](const std::vector<std::vector<float>>&) -> std::vector<serve::ClipScores> {
     throw std::runtime_error("model broke");
@@ -577,6 +638,9 @@ TEST(ServeBatcher, TakesWhatWaitsUpToMaxBatch) {
   serve::BatchOptions bad;
   bad.max_batch = 0;
   EXPECT_THROW(bad.Validate(), Error);
+  serve::BatchOptions no_workers;
+  no_workers.workers = 0;
+  EXPECT_THROW(no_workers.Validate(), Error);
 }
 
 TEST(ServeNames, RunsFoldsStemsAndExplicitNames) {

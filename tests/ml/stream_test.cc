@@ -12,6 +12,7 @@
 #include <iterator>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -416,6 +417,52 @@ TEST_F(StreamTest, CentredFramesDifferOnlyAtTheWindowEdges) {
               worst, sum / static_cast<double>(n), post.size());
   EXPECT_GT(worst, 0.0);  // the edge frames do differ
   EXPECT_LT(worst, 0.1);
+}
+
+// Detectors over one loaded bundle (the server's way) load nothing: they
+// hold that bundle, and on two threads at once give the posteriors and
+// events of a detector that loads its own.
+TEST_F(StreamTest, DetectorsShareOneLoadedBundleAcrossThreads) {
+  std::vector<float> x = Noise(4 * kRate, 0.01f, 12);
+  const std::vector<float> t = Tone(1800.0, kRate, 0.1);
+  for (size_t i = 0; i < t.size(); ++i) x[static_cast<size_t>(2 * kRate) + i] += t[i];
+  StreamOptions o;
+  o.smoothing.detection_threshold = 0.2;
+  o.smoothing.label_change = false;
+  o.smoothing.suppression_ms = 0;
+  StreamingDetector own(Flat(), o);
+  std::vector<StreamEvent> want;
+  const std::vector<Posterior> want_post = Posteriors(own, x, 777, &want);
+  ASSERT_FALSE(want.empty());
+
+  const std::shared_ptr<const Bundle> shared = LoadInferenceBundle(Flat());
+  EXPECT_TRUE(shared->model->folded());
+  EXPECT_EQ(shared->path, Flat());
+  std::vector<std::unique_ptr<StreamingDetector>> detectors;
+  for (int i = 0; i < 2; ++i) detectors.push_back(std::make_unique<StreamingDetector>(shared, o));
+  EXPECT_EQ(shared.use_count(), 3);
+  EXPECT_EQ(&detectors[0]->info(), &shared->info);
+  std::vector<std::vector<StreamEvent>> events(2);
+  std::vector<std::vector<Posterior>> posts(2);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] { posts[i] = Posteriors(*detectors[i], x, i == 0 ? 160 : 4000, &events[i]); });
+  }
+  for (std::thread& th : threads) th.join();
+  for (size_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(events[i].size(), want.size()) << "thread " << i;
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_EQ(events[i][k].label, want[k].label);
+      EXPECT_DOUBLE_EQ(events[i][k].end_ms, want[k].end_ms);
+      EXPECT_NEAR(events[i][k].score, want[k].score, 1e-5);
+    }
+    ASSERT_EQ(posts[i].size(), want_post.size());
+    for (size_t k = 0; k < want_post.size(); ++k) {
+      for (size_t c = 0; c < want_post[k].p.size(); ++c) EXPECT_NEAR(posts[i][k].p[c], want_post[k].p[c], 1e-6);
+    }
+  }
+  detectors.clear();
+  EXPECT_EQ(shared.use_count(), 1);
 }
 
 TEST_F(StreamTest, SameEventsWhateverTheChunkSize) {

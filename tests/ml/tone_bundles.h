@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "earshot/audio/decode.h"
+#include "earshot/stream/detector.h"
 #include "earshot/training/recipe.h"
 
 namespace earshot::testing {
@@ -50,6 +51,18 @@ inline RecipeOptions TinyRecipe(const std::string& root, int seed) {
       "store.threads=1",            "train.seed=" + std::to_string(seed)};
   for (const auto& s : settings) ApplySetting(r, s);
   return r;
+}
+
+// Detector settings under which every window of a tone is an event: many
+// events to compare.
+inline StreamOptions EveryWindowAnEvent() {
+  StreamOptions every;
+  every.stride_ms = 40;
+  every.smoothing.detection_threshold = 0.3;
+  every.smoothing.minimum_count = 1;
+  every.smoothing.suppression_ms = 0;
+  every.smoothing.label_change = false;
+  return every;
 }
 
 }  // namespace earshot::testing

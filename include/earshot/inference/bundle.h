@@ -57,6 +57,7 @@ struct BundleInfo {
 struct Bundle {
   BundleInfo info;
   std::shared_ptr<Classifier> model;   // in eval mode
+  std::string path;                    // the file it was loaded from
 };
 
 // Written atomically. Throws Error naming the path on failure.
@@ -68,5 +69,13 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
 // count that differs from the model's outputs, a front end whose output
 // differs from the recorded example shape.
 Bundle LoadBundle(const std::string& path);
+
+// LoadBundle for inference only, the model prepared for it
+// (PrepareForInference, models/zoo.h: batch norms folded into the
+// convolutions before them; the logits equal LoadBundle's within float
+// rounding). Read-only from then on: Predictor and StreamingDetector share
+// one between threads, each running the model's forward in eval mode,
+// which changes no weight or buffer. Never trained or saved.
+std::shared_ptr<const Bundle> LoadInferenceBundle(const std::string& path);
 
 }  // namespace earshot

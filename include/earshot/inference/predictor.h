@@ -41,14 +41,19 @@ struct PredictorOptions {
 
 class Predictor {
  public:
-  // Loads the bundle (LoadBundle); throws naming the path when it is
-  // missing or does not fit together.
+  // Loads the bundle (LoadInferenceBundle); throws naming the path when it
+  // is missing or does not fit together.
   explicit Predictor(const std::string& bundle_path, const PredictorOptions& options = {});
+  // Over a bundle already loaded, shared (LoadInferenceBundle: read-only,
+  // its forward safe from several threads at once).
+  explicit Predictor(std::shared_ptr<const Bundle> bundle, const PredictorOptions& options = {});
   ~Predictor();
   Predictor(const Predictor&) = delete;
   Predictor& operator=(const Predictor&) = delete;
 
   const BundleInfo& info() const;
+  // The loaded bundle, for others to share (a StreamingDetector over it).
+  const std::shared_ptr<const Bundle>& bundle() const;
   const std::string& path() const;
   const std::vector<std::string>& labels() const;
   int sample_rate() const;           // the rate samples must be at

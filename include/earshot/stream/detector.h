@@ -27,6 +27,7 @@
 
 namespace earshot {
 
+struct Bundle;
 struct BundleInfo;
 
 struct StreamOptions : Options {
@@ -67,11 +68,19 @@ struct StreamEvent {
 
 class StreamingDetector {
  public:
-  // Loads the bundle (LoadBundle). `thresholds` override the bundle's
+  // Loads the bundle (LoadInferenceBundle). `thresholds` override the bundle's
   // per-label thresholds (BundleInfo::thresholds); a label the bundle does
   // not have is an error naming it.
   explicit StreamingDetector(const std::string& bundle_path, const StreamOptions& options = {},
                              const std::map<std::string, double>& thresholds = {});
+  // Over a bundle already loaded (LoadInferenceBundle, Predictor::bundle()),
+  // loading nothing. Shared: the bundle (its info and the model, whose
+  // forward in eval mode changes nothing), so any number of detectors, on
+  // any threads, may run over one bundle at once. Per detector: the stream's
+  // state (front end frames, posterior history, feature buffer), used by one
+  // thread at a time.
+  StreamingDetector(std::shared_ptr<const Bundle> bundle, const StreamOptions& options = {},
+                    const std::map<std::string, double>& thresholds = {});
   ~StreamingDetector();
   StreamingDetector(const StreamingDetector&) = delete;
   StreamingDetector& operator=(const StreamingDetector&) = delete;
