@@ -7,7 +7,10 @@
 #include <iostream>
 
 #include "commands.h"
+#include "launch_workers.h"
+#include "option_flags.h"
 #include "earshot/report/run_report.h"
+#include "earshot/training/distributed.h"
 #include "earshot/training/trainer.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -24,6 +27,7 @@ struct TrainArgs {
   bool print = false;
   bool no_report = false;
   std::string on_bad_file;
+  DistributedOptions dist;
 };
 
 // Ctrl-C during training. Every file of a run is written atomically (a
@@ -64,6 +68,8 @@ class InterruptHint {
   struct sigaction previous_ {};
 };
 
+void PrintOutcome(const TrainArgs& a, const RecipeOptions& recipe, const std::string& out, const TrainSummary& s);
+
 void Run(const TrainArgs& a) {
   std::string path = a.recipe;
   std::string out = a.out;
@@ -82,12 +88,28 @@ void Run(const TrainArgs& a) {
     return;
   }
   if (out.empty()) out = "runs/" + recipe.name;
+  if (a.dist.nproc > 1) {
+    // This process only starts the ranks and waits for them.
+    LaunchLocalWorkers(a.dist.nproc, 5.0);
+    return;
+  }
+  std::unique_ptr<Communicator> group;
+  if (a.dist.Distributed()) group = Communicator::Join(a.dist);
   SetComputeThreads(recipe.train.ComputeThreads());
   TrainSummary s;
-  {
+  if (!group || group->rank() == 0) {
     InterruptHint hint(out);
-    s = TrainRecipe(recipe, out, !a.resume.empty());
+    s = TrainRecipe(recipe, out, !a.resume.empty(), nullptr, group.get(), a.dist.parallel_jobs);
+  } else {
+    // The other ranks write nothing and say nothing unless they fail.
+    TrainRecipe(recipe, out, !a.resume.empty(), nullptr, group.get(), a.dist.parallel_jobs);
+    return;
   }
+  PrintOutcome(a, recipe, out, s);
+}
+
+// What the only process, or rank 0, prints at the end.
+void PrintOutcome(const TrainArgs& a, const RecipeOptions& recipe, const std::string& out, const TrainSummary& s) {
   bool trained = false;
   for (const auto& m : s.models) trained = trained || !m.epoch_clips_per_second.empty();
   if (trained) {
@@ -129,7 +151,19 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--on-bad-file", args->on_bad_file,
                   "skip (default: skip and report; fail above store.max_bad_fraction) | fail; "
                   "the same as --set store.on_bad_file=...");
-  cmd->callback([args] { Run(*args); });
+  FlagRules rules;
+  const OptionFlags flags = AddOptionFlags(cmd, args->dist, rules);
+  cmd->callback([cmd, args, flags] {
+    flags.Naming([&] {
+      std::vector<std::string> given;
+      for (const char* key : {"world_size", "rank", "master"}) {
+        if (cmd->count("--" + KebabCase(key)) > 0) given.push_back(key);
+      }
+      ReadTorchrunEnvironment(args->dist, given);
+      args->dist.Validate();
+    });
+    Run(*args);
+  });
 }
 
 }  // namespace earshot::cli

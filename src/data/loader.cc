@@ -74,6 +74,7 @@ struct BatchLoader::Impl {
   int64_t classes = 0;
   int64_t num_batches = 0;
   bool fold_last = false;      // the last batch holds batch_size + 1 examples
+  int part = 0, parts = 1;     // this loader's share of every batch (Shard)
   FeatureNorm norm;
   AugmentSources sources;      // noise, babble and impulse responses of the augmentations
 
@@ -165,7 +166,10 @@ std::pair<int64_t, int64_t> BatchLoader::Impl::Range(int64_t index) const {
   const int64_t b = options.batch_size;
   const int64_t first = index * b;
   const int64_t rest = static_cast<int64_t>(order.size()) - first;
-  return {first, fold_last && index == num_batches - 1 ? rest : std::min(b, rest)};
+  const int64_t size = fold_last && index == num_batches - 1 ? rest : std::min(b, rest);
+  // Share `part` of `parts`: the examples [size * part / parts, size * (part + 1) / parts).
+  const int64_t lo = size * part / parts, hi = size * (part + 1) / parts;
+  return {first + lo, hi - lo};
 }
 
 BatchLoader::~BatchLoader() { impl_->Stop(); }
@@ -185,6 +189,16 @@ void BatchLoader::SetNorm(const FeatureNorm& norm) {
                   " values, an example has " + std::to_string(impl_->example_size));
   }
   impl_->norm = norm;
+}
+
+void BatchLoader::Shard(int part, int parts) {
+  if (parts < 1 || part < 0 || part >= parts) {
+    throw Error(ErrorKind::kInternal, "BatchLoader::Shard: part " + std::to_string(part) + " of " +
+                                          std::to_string(parts));
+  }
+  impl_->Stop();
+  impl_->part = part;
+  impl_->parts = parts;
 }
 
 void BatchLoader::Start(int epoch) {

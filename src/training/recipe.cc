@@ -19,6 +19,7 @@ void TrainOptions::Visit(OptionVisitor& v) {
   v.Field("normalize", normalize, "none | global | per_position");
   v.Field("reload_best", reload_best, "evaluate and export the best checkpoint");
   v.Field("ensemble", ensemble, "mean | geometric: combining several models");
+  v.Field("device", device, "cpu | cuda: where the model trains");
   v.Group("loss", loss, "loss function");
   v.Group("optimizer", optimizer, "optimiser");
   v.Group("schedule", schedule, "learning-rate schedule");
@@ -39,6 +40,7 @@ void TrainOptions::Validate() const {
   AtLeast("seeds", seeds, 1);
   OneOf("normalize", normalize, {"none", "global", "per_position"});
   OneOf("ensemble", ensemble, {"mean", "geometric"});
+  OneOf("device", device, {"cpu", "cuda"});
   if (schedule.name == "cosine" && epochs <= schedule.warmup_epochs) {
     ThrowOption("--epochs (" + Str(epochs) + ") should be more than --schedule.warmup_epochs (" +
                 Str(schedule.warmup_epochs) + ") with --schedule.name=cosine");

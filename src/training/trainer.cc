@@ -23,6 +23,8 @@
 #include "earshot/features/frontend.h"
 #include "earshot/inference/bundle.h"
 #include "earshot/models/zoo.h"
+#include "data_parallel.h"
+#include "earshot/training/distributed.h"
 #include "earshot/training/early_stopping.h"
 #include "earshot/training/epoch_log.h"
 #include "earshot/training/evaluate.h"
@@ -93,6 +95,16 @@ std::vector<std::string> MetricNames(const RecipeOptions& r, bool has_validation
     if (r.task == "soft_label") names.push_back("val_kl");
   }
   return names;
+}
+
+// The device train.device names, when this LibTorch has it.
+torch::Device TrainingDevice(const RecipeOptions& recipe) {
+  if (recipe.train.device != "cuda") return torch::kCPU;
+  if (!torch::cuda::is_available()) {
+    ThrowOption("--train.device = cuda, but this LibTorch has no CUDA or sees no GPU "
+                "(torch::cuda::is_available() is false); use train.device = cpu");
+  }
+  return torch::kCUDA;
 }
 
 void AddValidationMetrics(const RecipeOptions& r, const ModelOutputs& o,
@@ -173,9 +185,13 @@ void SendLines(const std::string& text, TrainingObserver& observer) {
 // Checkpoint, and at the end Summarise and Export.
 class ModelTrainer {
  public:
+  // With `group`, this process is one rank of a data-parallel job: rank 0
+  // alone writes.
   ModelTrainer(const RecipeOptions& r, const Dataset& ds, const LoadedClips& loaded,
-               const FrontEnd& fe, const Job& job, std::string dir, TrainingObserver& observer)
-      : r_(r), ds_(ds), loaded_(loaded), fe_(fe), job_(job), dir_(std::move(dir)), observer_(observer) {}
+               const FrontEnd& fe, const Job& job, std::string dir, TrainingObserver& observer,
+               Communicator* group)
+      : r_(r), ds_(ds), loaded_(loaded), fe_(fe), job_(job), dir_(std::move(dir)), observer_(observer),
+        group_(group) {}
 
   ModelRunSummary Run(bool resume, double& train_seconds, int64_t& train_examples);
 
@@ -194,6 +210,11 @@ class ModelTrainer {
   RecipeOptions ModelRecipe() const;
   void Export(const std::unique_ptr<BatchLoader>& loader, const std::string& split,
               ModelRunSummary& summary);
+  // Whether this process writes the run's files: the only one, or rank 0.
+  bool Writes() const { return !group_ || group_->rank() == 0; }
+  // The model over an evaluation loader; with ranks, each runs its block
+  // of the clips and all receive every rank's outputs.
+  ModelOutputs Evaluate(BatchLoader& loader);
 
   const RecipeOptions& r_;
   const Dataset& ds_;
@@ -202,6 +223,7 @@ class ModelTrainer {
   Job job_;
   std::string dir_;
   TrainingObserver& observer_;
+  Communicator* group_;
   int seed_ = 0;
   int classes_ = 0;
   std::unique_ptr<BatchLoader> train_, val_, test_;
@@ -214,6 +236,8 @@ class ModelTrainer {
   std::unique_ptr<MetricMonitor> best_;
   EpochLog log_;
   std::vector<double> epoch_rates_;  // training clips per second, per epoch run here
+  int64_t validation_clips_ = 0, test_clips_ = 0;  // over every rank
+  torch::Device device_ = torch::kCPU;  // train.device
 };
 
 // The recipe that trains this one model: its fold validates and its seeds
@@ -284,7 +308,7 @@ bool ModelTrainer::LoadCheckpoint(int& epoch, bool& stopped) {
   if (!FileExists(path)) return false;
   torch::serialize::InputArchive archive, model_archive, optimizer_archive;
   try {
-    archive.load_from(path);
+    archive.load_from(path, device_);
   } catch (const std::exception& e) {
     const std::string what = e.what();
     ThrowBadData(path + ": cannot resume: damaged checkpoint, not a whole archive (" +
@@ -323,12 +347,26 @@ bool ModelTrainer::LoadCheckpoint(int& epoch, bool& stopped) {
 void ModelTrainer::Export(const std::unique_ptr<BatchLoader>& loader, const std::string& split,
                           ModelRunSummary& summary) {
   if (!loader) return;
-  const ModelOutputs o = RunModel(*model_, *loader, r_.train.loss);
+  const ModelOutputs o = Evaluate(*loader);
   const std::string metrics = MetricsJson(r_, o, ds_.classes);
+  (split == "test" ? summary.test_metrics_json : summary.validation_metrics_json) = metrics;
+  if (!Writes()) return;
   WriteFileAtomic(dir_ + "/metrics_" + split + ".json", metrics + "\n");
   eval::WritePredictions(dir_ + "/predictions_" + split + ".csv",
                          ToPredictions(o, ds_, dir_ + "/predictions_" + split + ".csv"));
-  (split == "test" ? summary.test_metrics_json : summary.validation_metrics_json) = metrics;
+}
+
+ModelOutputs ModelTrainer::Evaluate(BatchLoader& loader) {
+  const ModelOutputs mine = RunModel(*model_, loader, r_.train.loss);
+  return group_ ? GatherOutputs(*group_, mine) : mine;
+}
+
+// Rank `rank`'s contiguous block of `clips`, the first blocks one shorter
+// when they do not divide.
+std::vector<int64_t> BlockOf(const std::vector<int64_t>& clips, int rank, int ranks) {
+  const size_t n = clips.size();
+  return std::vector<int64_t>(clips.begin() + static_cast<std::ptrdiff_t>(n * rank / ranks),
+                              clips.begin() + static_cast<std::ptrdiff_t>(n * (rank + 1) / ranks));
 }
 
 // The training, validation and test loaders, and the feature normalisation
@@ -343,13 +381,21 @@ void ModelTrainer::BuildLoaders() {
   lo.threads = std::max(1, std::min(lo.threads, cores - r_.train.ComputeThreads()));
 
   const auto train_idx = ClipsOf(ds_, Split::kTrain);
-  const auto val_idx = ClipsOf(ds_, Split::kValidation);
-  const auto test_idx = ClipsOf(ds_, Split::kTest);
+  auto val_idx = ClipsOf(ds_, Split::kValidation);
+  auto test_idx = ClipsOf(ds_, Split::kTest);
   train_ = std::make_unique<BatchLoader>(ds_, loaded_, train_idx, fe_, lo, BatchLoader::Mode::kTrain);
-  if (!val_idx.empty()) {
+  // With ranks: each takes its share of every training batch and its block
+  // of the evaluation clips.
+  const bool has_val = !val_idx.empty(), has_test = !test_idx.empty();
+  if (group_) {
+    train_->Shard(group_->rank(), group_->size());
+    val_idx = BlockOf(val_idx, group_->rank(), group_->size());
+    test_idx = BlockOf(test_idx, group_->rank(), group_->size());
+  }
+  if (has_val) {
     val_ = std::make_unique<BatchLoader>(ds_, loaded_, val_idx, fe_, lo, BatchLoader::Mode::kEval);
   }
-  if (!test_idx.empty()) {
+  if (has_test) {
     test_ = std::make_unique<BatchLoader>(ds_, loaded_, test_idx, fe_, lo, BatchLoader::Mode::kEval);
   }
   if (r_.train.normalize != "none") {
@@ -360,6 +406,13 @@ void ModelTrainer::BuildLoaders() {
     if (test_) test_->SetNorm(norm_);
   }
   example_shape_ = train_->ExampleShape();
+  validation_clips_ = val_ ? val_->NumExamples() : 0;
+  test_clips_ = test_ ? test_->NumExamples() : 0;
+  if (group_) {
+    const auto all = SumOverRanks(*group_, {static_cast<double>(validation_clips_), static_cast<double>(test_clips_)});
+    validation_clips_ = static_cast<int64_t>(all[0]);
+    test_clips_ = static_cast<int64_t>(all[1]);
+  }
 }
 
 // The model, from the model's seed, its optimiser and what watches its epochs.
@@ -368,6 +421,8 @@ void ModelTrainer::BuildModelAndOptimizer() {
   torch::manual_seed(static_cast<uint64_t>(seed_));
   classes_ = static_cast<int>(ds_.classes.size());
   model_ = BuildModel(r_.model, example_shape_, classes_);
+  device_ = TrainingDevice(r_);
+  model_->to(device_);
   optimizer_ = MakeOptimizer(r_.train.optimizer, model_->parameters());
   schedule_ = std::make_unique<LrSchedule>(r_.train.schedule, r_.train.optimizer.LearningRate(),
                                            r_.train.epochs);
@@ -388,8 +443,8 @@ ModelStart ModelTrainer::Resume(bool resume, bool& stopped) {
   start.parameters = CountParameters(*model_);
   start.input_shape = example_shape_;
   start.training_clips = train_->NumExamples();
-  start.validation_clips = val_ ? val_->NumExamples() : 0;
-  start.test_clips = test_ ? test_->NumExamples() : 0;
+  start.validation_clips = validation_clips_;
+  start.test_clips = test_clips_;
   start.epochs = r_.train.epochs;
   return start;
 }
@@ -398,7 +453,9 @@ ModelStart ModelTrainer::Resume(bool resume, bool& stopped) {
 // accuracy (single_label) and the last learning rate.
 EpochReport ModelTrainer::TrainEpoch(int epoch) {
   // Dropout draws from this seed: a resumed run repeats the epoch exactly.
-  torch::manual_seed(static_cast<uint64_t>(seed_) * 1000003ULL + static_cast<uint64_t>(epoch));
+  // Each rank has its own stream; rank 0's is that of one process.
+  const uint64_t rank = group_ ? static_cast<uint64_t>(group_->rank()) : 0;
+  torch::manual_seed(static_cast<uint64_t>(seed_) * 1000003ULL + static_cast<uint64_t>(epoch) + rank * 7919ULL);
   model_->train();
   train_->Start(epoch);
   const int steps = static_cast<int>(train_->NumBatches());
@@ -413,21 +470,33 @@ EpochReport ModelTrainer::TrainEpoch(int epoch) {
     SetLearningRate(*optimizer_, lr);
     std::vector<int64_t> shape{batch->size};
     shape.insert(shape.end(), batch->shape.begin(), batch->shape.end());
-    const auto x = torch::from_blob(batch->features.data(), shape, torch::kFloat32);
-    const auto t = torch::from_blob(batch->targets.data(), {batch->size, classes_}, torch::kFloat32);
+    const auto x = torch::from_blob(batch->features.data(), shape, torch::kFloat32).to(device_);
+    const auto t = torch::from_blob(batch->targets.data(), {batch->size, classes_}, torch::kFloat32).to(device_);
     optimizer_->zero_grad();
-    const auto logits = model_->forward(x);
-    const auto loss = ComputeLoss(r_.train.loss, logits, t);
-    loss.backward();
+    // A rank's share of a short last batch may be empty: it adds nothing
+    // to the gradient but takes part in its allreduce.
+    if (batch->size > 0) {
+      const auto logits = model_->forward(x);
+      const auto loss = ComputeLoss(r_.train.loss, logits, t);
+      loss.backward();
+      loss_sum += loss.item<double>() * static_cast<double>(batch->size);
+      const auto predicted = logits.argmax(1);
+      const auto wanted = t.argmax(1);
+      correct += predicted.eq(wanted).sum().item<int64_t>();
+    }
+    if (group_) AllreduceGradients(*group_, *model_, batch->size);
     ClipGradients(r_.train.optimizer, *optimizer_);
     optimizer_->step();
-    loss_sum += loss.item<double>() * static_cast<double>(batch->size);
-    const auto predicted = logits.argmax(1);
-    const auto wanted = t.argmax(1);
-    correct += predicted.eq(wanted).sum().item<int64_t>();
     seen += batch->size;
     ++step;
     observer_.OnStep(StepReport{job_.name, epoch, step, loss_sum / static_cast<double>(seen)});
+  }
+  if (group_) {
+    // The epoch's figures over every rank's share.
+    const auto all = SumOverRanks(*group_, {loss_sum, static_cast<double>(correct), static_cast<double>(seen)});
+    loss_sum = all[0];
+    correct = static_cast<int64_t>(all[1]);
+    seen = static_cast<int64_t>(all[2]);
   }
   EpochReport e;
   e.model = job_.name;
@@ -443,8 +512,11 @@ EpochReport ModelTrainer::TrainEpoch(int epoch) {
 }
 
 // The validation clips' metrics, when there are any.
+// With ranks, their batch-norm statistics are averaged first: the epoch's
+// evaluation and checkpoint are of one model.
 void ModelTrainer::Validate(EpochReport& e) {
-  if (val_) AddValidationMetrics(r_, RunModel(*model_, *val_, r_.train.loss), e.metrics);
+  if (group_) AverageBuffers(*group_, *model_);
+  if (val_) AddValidationMetrics(r_, Evaluate(*val_), e.metrics);
 }
 
 // The epoch's metrics go to the schedule, the log, the best-epoch monitor
@@ -463,16 +535,20 @@ void ModelTrainer::Judge(EpochReport& e) {
 // log.csv and log.jsonl, best.bundle when the epoch is the best so far,
 // last.bundle and the checkpoint a resumed run continues from.
 void ModelTrainer::Checkpoint(const EpochReport& e) {
+  if (!Writes()) return;
   log_.Write(dir_);
+  // Bundles hold CPU weights, whatever the device.
+  model_->to(torch::kCPU);
   if (e.improved) SaveBundle(dir_ + "/best.bundle", Info(e.epoch, e.metrics), *model_);
   SaveBundle(dir_ + "/last.bundle", Info(e.epoch, e.metrics), *model_);
+  model_->to(device_);
   SaveCheckpoint(e.epoch, e.stopped);
 }
 
 // The curves and the model's summary; the exported weights (best or last)
 // become the model that Export evaluates.
 ModelRunSummary ModelTrainer::Summarise() {
-  log_.DrawCurves(dir_, r_.name + " " + job_.name);
+  if (Writes()) log_.DrawCurves(dir_, r_.name + " " + job_.name);
   ModelRunSummary summary;
   summary.dir = dir_;
   summary.epochs_run = log_.NumEpochs();
@@ -483,20 +559,28 @@ ModelRunSummary ModelTrainer::Summarise() {
   }
   summary.best_bundle = dir_ + (r_.train.reload_best ? "/best.bundle" : "/last.bundle");
   if (r_.train.reload_best) {
-    // The exported weights are the best epoch's: evaluate those.
-    Bundle best = LoadBundle(summary.best_bundle);
-    model_ = best.model;
+    // The exported weights are the best epoch's: evaluate those (rank 0
+    // wrote them and sends them to the others).
+    if (Writes()) {
+      model_ = LoadBundle(summary.best_bundle).model;
+      model_->to(device_);
+    }
+    if (group_) BroadcastModuleState(*group_, *model_);
   }
   return summary;
 }
 
 ModelRunSummary ModelTrainer::Run(bool resume, double& train_seconds, int64_t& train_examples) {
-  MakeDirs(dir_);
-  SaveSplit(ds_, dir_ + "/split.csv");
+  if (Writes()) {
+    MakeDirs(dir_);
+    SaveSplit(ds_, dir_ + "/split.csv");
+  }
   BuildLoaders();
   BuildModelAndOptimizer();
   bool stopped = false;
   const ModelStart start = Resume(resume, stopped);
+  // Every rank starts from rank 0's weights, fresh or resumed.
+  if (group_) BroadcastModuleState(*group_, *model_);
   observer_.OnModelStart(start);
   for (int epoch = start.resumed_after + 1; epoch < r_.train.epochs && !stopped; ++epoch) {
     EpochReport e = TrainEpoch(epoch);
@@ -588,11 +672,12 @@ void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
   RecipeOptions recorded;
   LoadTomlFile(recorded, path);
   const std::map<std::string, std::string> was = FlatValues(recorded), now = FlatValues(recipe);
-  // Threads change the speed only; the bad-file policy can only stop a run
-  // whose files went bad since, not change the clips it trains on.
+  // Threads and the device change the speed only; the bad-file policy can
+  // only stop a run whose files went bad since, not change the clips it
+  // trains on.
   static const std::set<std::string> kFree{
-      "name",          "description",     "train.threads",      "loader.threads", "loader.prefetch",
-      "store.threads", "store.on_bad_file", "store.max_bad_fraction"};
+      "name",          "description",       "train.threads",          "loader.threads", "loader.prefetch",
+      "store.threads", "store.on_bad_file", "store.max_bad_fraction", "train.device"};
   for (const auto& [key, value] : now) {
     const auto it = was.find(key);
     if (kFree.count(key) || (it != was.end() && it->second == value)) continue;
@@ -613,6 +698,7 @@ void CheckResumable(const RecipeOptions& recipe, const std::string& out_dir) {
 // Before anything is read or written: the run folder may take this run.
 void CheckRun(const RecipeOptions& recipe, const std::string& out_dir, bool resume) {
   recipe.Validate();
+  TrainingDevice(recipe);
   if (resume) {
     CheckResumable(recipe, out_dir);
   } else {
@@ -757,14 +843,81 @@ void WriteRunRecord(const RecipeOptions& recipe, const std::string& out_dir, boo
   WriteFileAtomic(out_dir + "/data.json", data.dump(2) + "\n");
 }
 
-// Every model of the run, one after the other, each on its fold.
+json SummaryToJson(const ModelRunSummary& m) {
+  return json{{"dir", m.dir},
+              {"best_bundle", m.best_bundle},
+              {"epochs_run", m.epochs_run},
+              {"best_epoch", m.best_epoch},
+              {"best_metrics", m.best_metrics},
+              {"validation_metrics_json", m.validation_metrics_json},
+              {"test_metrics_json", m.test_metrics_json},
+              {"epoch_clips_per_second", m.epoch_clips_per_second}};
+}
+
+ModelRunSummary SummaryFromJson(const json& j) {
+  ModelRunSummary m;
+  m.dir = j.at("dir").get<std::string>();
+  m.best_bundle = j.at("best_bundle").get<std::string>();
+  m.epochs_run = j.at("epochs_run").get<int>();
+  m.best_epoch = j.at("best_epoch").get<int>();
+  m.best_metrics = j.at("best_metrics").get<std::map<std::string, double>>();
+  m.validation_metrics_json = j.at("validation_metrics_json").get<std::string>();
+  m.test_metrics_json = j.at("test_metrics_json").get<std::string>();
+  m.epoch_clips_per_second = j.at("epoch_clips_per_second").get<std::vector<double>>();
+  return m;
+}
+
+// Ranks wait for each other's whole models at most this long; a rank that
+// dies is noticed at once all the same, when its connections close.
+constexpr double kWholeModelsTimeout = 7 * 24 * 3600.0;
+
+// --parallel-jobs: rank r trains models r, r + W, ... alone, each into its
+// own folder; then every rank receives every model's summary, in the
+// models' order. `train_seconds` is the slowest rank's.
+void TrainModelsSpread(const RecipeOptions& recipe, const std::string& out_dir, bool resume, Dataset& ds,
+                       const LoadedClips& loaded, const FrontEnd& fe, const std::vector<Job>& jobs,
+                       TrainingObserver& observer, Communicator& group, TrainSummary& summary,
+                       double& train_seconds, int64_t& train_examples) {
+  observer.OnMessage(std::to_string(jobs.size()) + " models spread over " + std::to_string(group.size()) +
+                     " processes: rank r trains models r, r + " + std::to_string(group.size()) +
+                     ", ... (this console shows rank 0's)");
+  // Rank 0 has replaced what an untrained run left before any rank writes.
+  group.Barrier("start of the models");
+  json mine = json::array();
+  double seconds = 0.0;
+  int64_t examples = 0;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    if (static_cast<int>(j % static_cast<size_t>(group.size())) != group.rank()) continue;
+    if (jobs[j].fold >= 0) UseFold(ds, jobs[j].fold);
+    ModelTrainer trainer(recipe, ds, loaded, fe, jobs[j], out_dir + "/" + jobs[j].name, observer, nullptr);
+    mine.push_back(json{{"job", j}, {"summary", SummaryToJson(trainer.Run(resume, seconds, examples))}});
+  }
+  const json me{{"models", mine}, {"seconds", seconds}, {"examples", examples}};
+  std::vector<ModelRunSummary> models(jobs.size());
+  for (const auto& text : GatherText(group, me.dump(), "gathering of the models' summaries", kWholeModelsTimeout)) {
+    const json rank = json::parse(text);
+    for (const auto& m : rank.at("models")) models.at(m.at("job").get<size_t>()) = SummaryFromJson(m.at("summary"));
+    train_seconds = std::max(train_seconds, rank.at("seconds").get<double>());
+    train_examples += rank.at("examples").get<int64_t>();
+  }
+  summary.models = std::move(models);
+}
+
+// Every model of the run, one after the other, each on its fold; with
+// `group`, each trained by all ranks together, or with `parallel_jobs`
+// spread over them.
 void TrainModels(const RecipeOptions& recipe, const std::string& out_dir, bool resume, Dataset& ds,
                  const LoadedClips& loaded, const FrontEnd& fe, const std::vector<Job>& jobs,
-                 TrainingObserver& observer, TrainSummary& summary, double& train_seconds,
-                 int64_t& train_examples) {
+                 TrainingObserver& observer, Communicator* group, bool parallel_jobs, TrainSummary& summary,
+                 double& train_seconds, int64_t& train_examples) {
+  if (group && parallel_jobs) {
+    TrainModelsSpread(recipe, out_dir, resume, ds, loaded, fe, jobs, observer, *group, summary, train_seconds,
+                      train_examples);
+    return;
+  }
   for (const Job& job : jobs) {
     if (job.fold >= 0) UseFold(ds, job.fold);
-    ModelTrainer trainer(recipe, ds, loaded, fe, job, out_dir + "/" + job.name, observer);
+    ModelTrainer trainer(recipe, ds, loaded, fe, job, out_dir + "/" + job.name, observer, group);
     summary.models.push_back(trainer.Run(resume, train_seconds, train_examples));
   }
 }
@@ -833,12 +986,25 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
 
 TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
                          TrainingObserver* observer) {
+  return TrainRecipe(recipe, out_dir, resume, observer, nullptr);
+}
+
+TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
+                         TrainingObserver* observer, Communicator* group, bool parallel_jobs) {
+  // With ranks, rank 0 alone reports and writes; the others compute.
+  const bool writes = !group || group->rank() == 0;
   ConsoleTrainingObserver console;
-  TrainingObserver& watch = observer ? *observer : console;
+  TrainingObserver silent;
+  TrainingObserver& watch = !writes ? silent : observer ? *observer : console;
   const auto start = std::chrono::steady_clock::now();
   // Everything that can be checked is checked before the run folder is
   // written to, so that a run that cannot start leaves nothing behind.
-  CheckRun(recipe, out_dir, resume);
+  if (writes) {
+    CheckRun(recipe, out_dir, resume);
+  } else {
+    recipe.Validate();
+    TrainingDevice(recipe);
+  }
   WarnIfComputeThreadsFillTheCores(recipe.train.ComputeThreads(), watch);
 
   Dataset ds = LoadDataset(recipe, watch);
@@ -846,7 +1012,7 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   const std::vector<Job> jobs = MakeJobs(recipe);
   CheckJobs(recipe, ds, fe, jobs);
   const LoadedClips loaded = LoadAudio(recipe, ds, watch);
-  WriteRunRecord(recipe, out_dir, resume, ds, loaded, watch);
+  if (writes) WriteRunRecord(recipe, out_dir, resume, ds, loaded, watch);
 
   RunStart run{out_dir, recipe.name, resume, static_cast<int64_t>(ds.clips.size()), {}};
   for (const Job& job : jobs) run.models.push_back(job.name);
@@ -856,16 +1022,18 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
   summary.dir = out_dir;
   double train_seconds = 0.0;
   int64_t train_examples = 0;
-  TrainModels(recipe, out_dir, resume, ds, loaded, fe, jobs, watch, summary, train_seconds, train_examples);
+  TrainModels(recipe, out_dir, resume, ds, loaded, fe, jobs, watch, group, parallel_jobs, summary,
+              train_seconds, train_examples);
 
   json out;
   SummariseModels(recipe, summary, out);
-  Ensembles(recipe, ds, out_dir, summary, out);
+  if (writes) Ensembles(recipe, ds, out_dir, summary, out);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.train_clips_per_second = train_seconds > 0 ? static_cast<double>(train_examples) / train_seconds : 0.0;
   out["seconds"] = summary.seconds;
   out["train_clips_per_second"] = summary.train_clips_per_second;
-  WriteFileAtomic(out_dir + "/summary.json", out.dump(2) + "\n");
+  if (group) out["processes"] = group->size();
+  if (writes) WriteFileAtomic(out_dir + "/summary.json", out.dump(2) + "\n");
   watch.OnRunEnd(summary);
   return summary;
 }

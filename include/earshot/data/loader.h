@@ -75,6 +75,13 @@ class BatchLoader {
   void SetNorm(const FeatureNorm& norm);
   const FeatureNorm& norm() const;
 
+  // Each batch holds only share `part` of `parts` of its examples (a
+  // contiguous slice, the first parts one shorter when the batch does not
+  // divide; it may be empty): data-parallel ranks each take theirs of the
+  // same batches. The batch count, order and every example's draws stay as
+  // without it; mixup pairs examples within the share.
+  void Shard(int part, int parts);
+
   // Starts assembling the batches of `epoch`, ending any epoch in progress.
   void Start(int epoch);
   // The next batch in order; nullopt at the end of the epoch. Rethrows a

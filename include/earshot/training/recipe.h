@@ -32,6 +32,7 @@ struct TrainOptions : Options {
   std::string normalize = "none";   // none | global | per_position: feature standardisation fitted on the training clips
   bool reload_best = true;          // evaluate and export the best checkpoint, not the last
   std::string ensemble = "mean";    // mean | geometric: how several models' predictions combine
+  std::string device = "cpu";       // cpu | cuda: where the model trains (cuda needs a LibTorch with it)
   LossOptions loss;
   OptimizerOptions optimizer;
   ScheduleOptions schedule;

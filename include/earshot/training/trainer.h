@@ -28,6 +28,8 @@
 
 namespace earshot {
 
+class Communicator;
+
 struct ModelRunSummary {
   std::string dir;
   std::string best_bundle;
@@ -71,5 +73,20 @@ TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir
 // watches: the run's files and numbers are the same whatever it is.
 TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
                          TrainingObserver* observer);
+
+// The same as one rank of a data-parallel job (distributed.h; nullptr: this
+// process alone, the overloads above). Every rank calls it with the same
+// recipe. The recipe's batch is the global one: each rank trains on its
+// share of every batch, gradients are averaged over all of them, batch-norm
+// statistics averaged before each evaluation and checkpoint, and the
+// validation and test clips split into blocks whose outputs every rank
+// gathers. Rank 0 alone writes the run's files and tells `observer`; the
+// others' summaries hold the same numbers. `--resume` reads the run folder
+// on every rank (a shared file system across hosts), with any number of
+// ranks. With `parallel_jobs`, the ranks instead train whole models of a
+// k-fold or N-seed recipe, rank r the models r, r + W, ..., each alone into
+// its own folder (one file system for all), and rank 0 then combines them.
+TrainSummary TrainRecipe(const RecipeOptions& recipe, const std::string& out_dir, bool resume,
+                         TrainingObserver* observer, Communicator* group, bool parallel_jobs = false);
 
 }  // namespace earshot

@@ -1,0 +1,73 @@
+#!/bin/bash
+# Data-parallel training throughput on this host, earshot against PyTorch's
+# DistributedDataParallel on Gloo, in one run: configs/kws-dscnn.toml
+# (DS-CNN-S, 10 MFCCs as bench/compare_training.sh pins them) trained by
+#   earshot train ...            1 process  x 1 compute thread
+#   earshot train ... --nproc 2  2 processes x 1 compute thread
+#   bench/pytorch_ddp_kws.py --nproc 1 and --nproc 2, 1 thread and 1
+#     DataLoader worker per process,
+# each for a warm-up epoch and E timed epochs on the same training clips.
+# Prints the job's clips/s, clips/s per process, the scaling efficiency
+# (clips/s per process with 2 against with 1) and earshot / DDP.
+#
+#   bench/compare_distributed.sh [EARSHOT_BINARY] [DATA_DIR]
+#   environment: EPOCHS (2), SPEAKERS (40), WORK (a temp dir), RECIPE
+#     (configs/kws-dscnn.toml), SETS (extra --set flags for earshot)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-build/earshot}
+DATA=${2:-}
+EPOCHS=${EPOCHS:-2}
+SPEAKERS=${SPEAKERS:-40}
+RECIPE=${RECIPE:-configs/kws-dscnn.toml}
+SETS=${SETS:-}
+WORK=${WORK:-$(mktemp -d /tmp/earshot_dist_bench.XXXXXX)}
+PY=/usr/bin/python3
+mkdir -p "$WORK"
+if [[ -z "$DATA" ]]; then
+  DATA=$WORK/keywords
+  [[ -d "$DATA" ]] || "$BIN" synth keywords "$DATA" --speakers "$SPEAKERS" --seed 1 >/dev/null
+fi
+echo "data $DATA, recipe $RECIPE, $EPOCHS timed epochs, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Clips/s of the job over the epochs after the first (harmonic mean).
+rate() {
+  $PY - "$1/summary.json" <<'PYEOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+rates = s["models"][0]["train_clips_per_second_by_epoch"][1:]
+print(len(rates) / sum(1 / r for r in rates))
+PYEOF
+}
+
+earshot() {  # NPROC OUT
+  local extra=()
+  [[ "$1" -gt 1 ]] && extra=(--nproc "$1")
+  rm -rf "$2"
+  # shellcheck disable=SC2086
+  OMP_NUM_THREADS=1 "$BIN" train "$RECIPE" --set "data.root=$DATA" --set "train.epochs=$((EPOCHS + 1))" \
+    --set train.threads=1 --set features.feature=mfcc --set features.n_mfcc=10 \
+    --set train.loss.label_smoothing=0 $SETS --no-report --out "$2" "${extra[@]}" 2>"$2.log" >/dev/null
+}
+
+earshot 1 "$WORK/one"
+E1=$(rate "$WORK/one")
+earshot 2 "$WORK/two"
+E2=$(rate "$WORK/two")
+$PY bench/pytorch_ddp_kws.py --data "$DATA" --split "$WORK/one/model/split.csv" --epochs "$EPOCHS" \
+  --nproc 1 --threads 1 --workers 1 --port 29541 --json "$WORK/ddp1.json" | sed 's/^/ddp 1: /'
+$PY bench/pytorch_ddp_kws.py --data "$DATA" --split "$WORK/one/model/split.csv" --epochs "$EPOCHS" \
+  --nproc 2 --threads 1 --workers 1 --port 29542 --json "$WORK/ddp2.json" | sed 's/^/ddp 2: /'
+D1=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$WORK/ddp1.json")
+D2=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$WORK/ddp2.json")
+
+$PY - "$E1" "$E2" "$D1" "$D2" <<'PYEOF'
+import sys
+e1, e2, d1, d2 = map(float, sys.argv[1:])
+print(f"earshot 1 x 1: {e1:.1f} clips/s; 2 x 1: {e2:.1f} clips/s, {e2 / 2:.1f} per process, "
+      f"scaling efficiency {e2 / 2 / e1:.2f}")
+print(f"ddp     1 x 1: {d1:.1f} clips/s; 2 x 1: {d2:.1f} clips/s, {d2 / 2:.1f} per process, "
+      f"scaling efficiency {d2 / 2 / d1:.2f}")
+print(f"earshot / ddp: 1 process {e1 / d1:.2f}x, 2 processes {e2 / d2:.2f}x (target >= 2x)")
+PYEOF
+echo "load after $(cut -d' ' -f1-3 /proc/loadavg); files in $WORK"
