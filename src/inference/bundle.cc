@@ -13,6 +13,7 @@
 #include "earshot/inference/sha256.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/zip_reader.h"
 #include "earshot/util/toml_table.h"
 
 namespace earshot {
@@ -95,7 +96,23 @@ void SaveBundle(const std::string& path, const BundleInfo& info, Classifier& mod
 
 namespace {
 
+// LibTorch's archive reader trusts the bytes of its records: a few changed
+// bytes in a type or a pickle can crash it (docs/reliability.md, the bundle
+// fuzz target's findings). Every zip member is read and checked against its
+// CRC-32 first, so damage is refused before LibTorch parses anything.
+void CheckZipRecords(const std::string& path) {
+  try {
+    ReadZipMembers(ReadFile(path), path, "model bundle");
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    const std::string member = path + ": member ";
+    if (what.rfind(member, 0) != 0) throw;
+    ThrowBadData(path + ": damaged bundle: " + what.substr(path.size() + 2) + "; train or copy it again");
+  }
+}
+
 Bundle ReadBundle(const std::string& path) {
+  CheckZipRecords(path);
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path);

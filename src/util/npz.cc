@@ -7,15 +7,13 @@
 
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/zip_reader.h"
 
 namespace earshot {
 namespace {
 
 struct ZipCloser {
   void operator()(zip_t* z) const { zip_discard(z); }
-};
-struct ZipFileCloser {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
 };
 struct ZipErrorHolder {
   zip_error_t error;
@@ -28,10 +26,6 @@ struct ZipErrorHolder {
 // time zone) keeps archives byte-identical from run to run.
 constexpr time_t kMemberTime = 315662400;
 
-// Reads members in pieces: what a damaged header promises is never
-// allocated up front.
-constexpr size_t kReadChunk = 1 << 16;
-
 std::string WithoutSuffix(const std::string& name) {
   const std::string suffix = ".npy";
   if (name.size() > suffix.size() &&
@@ -41,43 +35,6 @@ std::string WithoutSuffix(const std::string& name) {
   return name;
 }
 
-// A member's bytes, libzip checking its CRC-32 at the end.
-std::string ReadMember(zip_t* archive, zip_uint64_t index, zip_uint64_t size,
-                       const std::string& where) {
-  std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive, index, 0));
-  if (!file) {
-    const zip_error_t* e = zip_get_error(archive);
-    if (zip_error_code_zip(e) == ZIP_ER_COMPNOTSUPP) {
-      ThrowBadData(where + ": compression method is not supported (stored or deflated only)");
-    }
-    ThrowBadData(where + ": cannot be read (libzip: " + zip_strerror(archive) + ")");
-  }
-  std::string out;
-  std::string chunk(kReadChunk, '\0');
-  for (;;) {
-    const zip_int64_t n = zip_fread(file.get(), chunk.data(), chunk.size());
-    if (n < 0) {
-      const zip_error_t* e = zip_file_get_error(file.get());
-      if (zip_error_code_zip(e) == ZIP_ER_CRC) {
-        ThrowBadData(where + ": CRC32 mismatch: the archive is corrupt");
-      }
-      ThrowBadData(where + ": truncated or corrupt (libzip: " +
-                   zip_file_strerror(file.get()) + ")");
-    }
-    if (n == 0) break;
-    out.append(chunk.data(), static_cast<size_t>(n));
-    if (out.size() > size) {
-      ThrowBadData(where + ": holds more than the " + std::to_string(size) +
-                   " bytes its header gives: the archive is corrupt");
-    }
-  }
-  if (out.size() != size) {
-    ThrowBadData(where + ": truncated: " + std::to_string(size) + " bytes promised, " +
-                 std::to_string(out.size()) + " present");
-  }
-  return out;
-}
-
 }  // namespace
 
 std::map<std::string, NpyArray> ReadNpz(const std::string& path) {
@@ -85,36 +42,12 @@ std::map<std::string, NpyArray> ReadNpz(const std::string& path) {
 }
 
 std::map<std::string, NpyArray> ParseNpz(const std::string& bytes, const std::string& name) {
-  if (bytes.empty()) ThrowBadData(name + ": not a .npz archive: the file is empty");
-  ZipErrorHolder error;
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error.error);
-  if (!source) ThrowBadData(name + ": cannot be read (libzip: " + error.Text() + ")");
-  std::unique_ptr<zip_t, ZipCloser> archive(
-      zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error.error));
-  if (!archive) {
-    zip_source_free(source);
-    if (zip_error_code_zip(&error.error) == ZIP_ER_NOZIP) {
-      ThrowBadData(name + ": not a .npz archive: no zip end-of-central-directory record "
-                   "(not a zip file, or truncated)");
-    }
-    ThrowBadData(name + ": truncated or corrupt .npz archive (libzip: " + error.Text() + ")");
-  }
-  const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
   std::map<std::string, NpyArray> out;
-  for (zip_int64_t i = 0; i < entries; ++i) {
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(archive.get(), static_cast<zip_uint64_t>(i), 0, &st) != 0 ||
-        !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE)) {
-      ThrowBadData(name + ": corrupt .npz: entry " + std::to_string(i) + " of the directory (libzip: " +
-                   zip_strerror(archive.get()) + ")");
-    }
-    const std::string member = st.name;
-    const std::string where = name + ": member " + member;
-    const std::string key = WithoutSuffix(member);
+  for (ZipMember& m : ReadZipMembers(bytes, name, ".npz archive")) {
+    const std::string where = name + ": member " + m.name;
+    const std::string key = WithoutSuffix(m.name);
     if (out.count(key)) ThrowBadData(where + ": appears twice in the archive");
-    out[key] = ParseNpy(ReadMember(archive.get(), static_cast<zip_uint64_t>(i), st.size, where),
-                        where);
+    out[key] = ParseNpy(m.bytes, where);
   }
   return out;
 }

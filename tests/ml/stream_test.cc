@@ -423,8 +423,8 @@ TEST_F(StreamTest, CentredFramesDifferOnlyAtTheWindowEdges) {
 // hold that bundle, and on two threads at once give the posteriors and
 // events of a detector that loads its own.
 TEST_F(StreamTest, DetectorsShareOneLoadedBundleAcrossThreads) {
-  std::vector<float> x = Noise(4 * kRate, 0.01f, 12);
-  const std::vector<float> t = Tone(1800.0, kRate, 0.1);
+  std::vector<float> x = testing::GaussianNoise(4 * kRate, 0.01f, 12);
+  const std::vector<float> t = testing::KeywordTone(1800.0, kRate, 0.1);
   for (size_t i = 0; i < t.size(); ++i) x[static_cast<size_t>(2 * kRate) + i] += t[i];
   StreamOptions o;
   o.smoothing.detection_threshold = 0.2;
