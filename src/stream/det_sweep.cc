@@ -78,9 +78,14 @@ std::vector<OperatingPoint> ChooseThresholds(const DetSweep& sweep, double targe
       const bool met = r.false_alarms_per_hour <= target_fa_per_hour;
       // Better: meets the target when the best so far does not; then the
       // lower false-reject rate (met) or fewer false alarms (not met), then
-      // the other of the two, then the higher threshold.
+      // the other of the two, then the higher threshold. A keyword never
+      // said in the stream (a negative stream) has no false-reject rate to
+      // lower: of the thresholds that meet the target, the lowest, the most
+      // sensitive the false alarms allow.
       bool better = !have || (met && !best.met);
-      if (have && met == best.met) {
+      if (have && met && best.met && r.words == 0) {
+        better = sweep.thresholds[i] < best.threshold;
+      } else if (have && met == best.met) {
         const double first = met ? r.false_reject_rate : r.false_alarms_per_hour;
         const double best_first = met ? best.false_reject_rate : best.false_alarms_per_hour;
         const double second = met ? r.false_alarms_per_hour : r.false_reject_rate;

@@ -251,6 +251,16 @@ TEST(DetSweep, RatesAtEachThresholdAndTheOperatingPoint) {
   EXPECT_DOUBLE_EQ(loose[0].false_reject_rate, 0);
   EXPECT_TRUE(loose[1].met);
   EXPECT_THROW(ChooseThresholds(d, -1), Error);
+
+  // A negative stream for yes (no yes said; its events are false alarms):
+  // the lowest threshold within the target, not the one with fewest alarms.
+  const auto no_yes = ParseTruth("no,10000\n", "t.csv");
+  const DetSweep neg = SweepThreshold(Track(), no_yes, {"yes", "no"}, EachWindowAlone(), 750, hours, grid, 1);
+  for (size_t i = 0; i < grid.size(); ++i) EXPECT_EQ(neg.rates[i].keywords[0].words, 0);
+  const auto at_one_alarm = ChooseThresholds(neg, 180);
+  EXPECT_TRUE(at_one_alarm[0].met);
+  EXPECT_DOUBLE_EQ(at_one_alarm[0].threshold, 0.75);  // 0.5 and 0.65 give two alarms, 360 an hour
+  EXPECT_NEAR(at_one_alarm[0].false_alarms_per_hour, 180, 1e-9);
 }
 
 TEST(DetSweep, GridAndBadInput) {

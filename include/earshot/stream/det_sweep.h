@@ -60,7 +60,9 @@ DetSweep SweepThreshold(const PosteriorTrack& track, const std::vector<TruthWord
 
 // Per keyword, the swept threshold whose false alarms per hour are at most
 // `target` with the lowest false-reject rate (ties: the fewer false alarms,
-// then the higher threshold). When no threshold meets the target, `met` is
+// then the higher threshold); for a keyword the stream never says (a
+// negative stream: no false-reject rate), the lowest threshold meeting the
+// target. When no threshold meets the target, `met` is
 // false and the point is the one with the fewest false alarms (ties: the
 // lower false-reject rate, then the higher threshold).
 struct OperatingPoint {
