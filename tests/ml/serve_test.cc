@@ -96,16 +96,31 @@ class ServeTest : public ::testing::Test {
 };
 fs::path* ServeTest::dir_ = nullptr;
 
-// GET /metrics once `needle` shows: a request is counted just after its
-// answer is written, so the client may ask before the count of its last one.
-std::string MetricsWith(httplib::Client& c, const std::string& needle) {
+// GET /metrics until every one of `needles` shows, for at most 10 s. A
+// request is counted by the thread that answered it, just after the answer
+// is written, so the client may ask before the counts of its last requests;
+// on a loaded machine that thread can be held back while later requests,
+// served by other threads, are answered and counted.
+std::string MetricsWith(httplib::Client& c, const std::vector<std::string>& needles) {
+  const auto all_shown = [&](const std::string& body) {
+    for (const auto& n : needles)
+      if (body.find(n) == std::string::npos) return false;
+    return true;
+  };
   std::string body;
-  for (int i = 0; i < 100 && body.find(needle) == std::string::npos; ++i) {
+  for (int i = 0; i < 500 && (body.empty() || !all_shown(body)); ++i) {
     if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const auto r = c.Get("/metrics");
     if (r && r->status == 200) body = r->body;
   }
   return body;
+}
+
+// The counts of `needles` all shown in /metrics, each reported on its own.
+std::string ExpectMetrics(httplib::Client& c, const std::vector<std::string>& needles) {
+  const std::string m = MetricsWith(c, needles);
+  for (const auto& n : needles) EXPECT_NE(m.find(n), std::string::npos) << "missing: " << n << "\n" << m;
+  return m;
 }
 
 std::vector<float> Probabilities(const json& answer, const std::vector<std::string>& labels) {
@@ -264,16 +279,16 @@ TEST_F(ServeTest, SeveralModelsModelsHealthAndMetrics) {
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(json::parse(r->body)["status"], "ok");
 
-  const std::string m = MetricsWith(c, "earshot_requests_total{endpoint=\"/healthz\",status=\"200\"} 1\n");
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"200\"} 2\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"400\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/models\",status=\"200\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/healthz\",status=\"200\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_errors_total{endpoint=\"/v1/classify\",kind=\"client\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_request_seconds_count{endpoint=\"/v1/classify\"} 3\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_request_seconds_bucket{endpoint=\"/v1/classify\",le=\"+Inf\"} 3\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_batch_size_count{model=\"run1\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_batch_size_bucket{model=\"second\",le=\"1\"} 1\n"), std::string::npos) << m;
+  const std::string m = ExpectMetrics(
+      c, {"earshot_requests_total{endpoint=\"/v1/classify\",status=\"200\"} 2\n",
+          "earshot_requests_total{endpoint=\"/v1/classify\",status=\"400\"} 1\n",
+          "earshot_requests_total{endpoint=\"/v1/models\",status=\"200\"} 1\n",
+          "earshot_requests_total{endpoint=\"/healthz\",status=\"200\"} 1\n",
+          "earshot_errors_total{endpoint=\"/v1/classify\",kind=\"client\"} 1\n",
+          "earshot_request_seconds_count{endpoint=\"/v1/classify\"} 3\n",
+          "earshot_request_seconds_bucket{endpoint=\"/v1/classify\",le=\"+Inf\"} 3\n",
+          "earshot_batch_size_count{model=\"run1\"} 1\n",
+          "earshot_batch_size_bucket{model=\"second\",le=\"1\"} 1\n"});
   EXPECT_NE(m.find("# TYPE earshot_request_seconds histogram"), std::string::npos) << m;
 }
 
@@ -339,14 +354,13 @@ TEST_F(ServeTest, MalformedRequestsGetA4xxJsonErrorAndTheServerKeepsServing) {
   still_serves("slow body");
 
   // Every refusal above was counted as a client error, none as the server's.
-  const std::string ok = "earshot_requests_total{endpoint=\"/v1/classify\",status=\"200\"} 11\n";
-  const std::string m = MetricsWith(c, ok);
-  EXPECT_NE(m.find(ok), std::string::npos) << m;
+  const std::string m =
+      ExpectMetrics(c, {"earshot_requests_total{endpoint=\"/v1/classify\",status=\"200\"} 11\n",
+                        "earshot_requests_total{endpoint=\"other\",status=\"404\"} 1\n",
+                        "earshot_requests_total{endpoint=\"/v1/classify\",status=\"408\"} 1\n",
+                        "earshot_requests_total{endpoint=\"/v1/classify\",status=\"413\"} 2\n",
+                        "earshot_requests_total{endpoint=\"/v1/classify\",status=\"415\"} 1\n"});
   EXPECT_EQ(m.find("kind=\"server\""), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"other\",status=\"404\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"408\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"413\"} 2\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/classify\",status=\"415\"} 1\n"), std::string::npos) << m;
 }
 
 // The events of a /v1/detect answer.
@@ -441,10 +455,8 @@ TEST_F(ServeTest, DetectAnswersAsAStreamingDetectorFedTheSameSamples) {
   ExpectError(c.Get("/v1/detect"), 405, {"use POST"});
   still_serves("bad bodies");
 
-  const std::string ok = "earshot_requests_total{endpoint=\"/v1/detect\",status=\"200\"} 6\n";
-  const std::string m = MetricsWith(c, ok);
-  EXPECT_NE(m.find(ok), std::string::npos) << m;
-  EXPECT_NE(m.find("earshot_requests_total{endpoint=\"/v1/detect\",status=\"422\"} 1\n"), std::string::npos) << m;
+  const std::string m = ExpectMetrics(c, {"earshot_requests_total{endpoint=\"/v1/detect\",status=\"200\"} 6\n",
+                                          "earshot_requests_total{endpoint=\"/v1/detect\",status=\"422\"} 1\n"});
   EXPECT_EQ(m.find("kind=\"server\""), std::string::npos) << m;
 
   // The limits of classify hold for detect.
