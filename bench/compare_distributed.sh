@@ -6,19 +6,24 @@
 #   earshot train ... --nproc 2  2 processes x 1 compute thread
 #   bench/pytorch_ddp_kws.py --nproc 1 and --nproc 2, 1 thread and 1
 #     DataLoader worker per process,
-# each for a warm-up epoch and E timed epochs on the same training clips.
+# each for a warm-up epoch and E timed epochs on the same training clips;
+# then seed 002's residual Mish net (configs/seed002-resmish.toml, one
+# seed, batches of 16) on MIXTURES synthesised mixtures, earshot 1 x 1
+# against 2 x 1 (no Python peer of that recipe).
 # Prints the job's clips/s, clips/s per process, the scaling efficiency
 # (clips/s per process with 2 against with 1) and earshot / DDP.
 #
 #   bench/compare_distributed.sh [EARSHOT_BINARY] [DATA_DIR]
-#   environment: EPOCHS (2), SPEAKERS (40), WORK (a temp dir), RECIPE
-#     (configs/kws-dscnn.toml), SETS (extra --set flags for earshot)
+#   environment: EPOCHS (2), SPEAKERS (40), MIXTURES (800; 0 skips seed
+#     002), WORK (a temp dir), RECIPE (configs/kws-dscnn.toml), SETS (extra
+#     --set flags for earshot)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-build/earshot}
 DATA=${2:-}
 EPOCHS=${EPOCHS:-2}
 SPEAKERS=${SPEAKERS:-40}
+MIXTURES=${MIXTURES:-800}
 RECIPE=${RECIPE:-configs/kws-dscnn.toml}
 SETS=${SETS:-}
 WORK=${WORK:-$(mktemp -d /tmp/earshot_dist_bench.XXXXXX)}
@@ -50,6 +55,16 @@ earshot() {  # NPROC OUT
     --set train.loss.label_smoothing=0 $SETS --no-report --out "$2" "${extra[@]}" 2>"$2.log" >/dev/null
 }
 
+# Seed 002's recipe, one seed, on the mixtures.
+seed002() {  # NPROC OUT
+  local extra=()
+  [[ "$1" -gt 1 ]] && extra=(--nproc "$1")
+  rm -rf "$2"
+  OMP_NUM_THREADS=1 "$BIN" train configs/seed002-resmish.toml --set "data.root=$WORK/mixtures" \
+    --set "train.epochs=$((EPOCHS + 1))" --set train.seeds=1 --set train.threads=1 \
+    --no-report --out "$2" "${extra[@]}" 2>"$2.log" >/dev/null
+}
+
 earshot 1 "$WORK/one"
 E1=$(rate "$WORK/one")
 earshot 2 "$WORK/two"
@@ -70,4 +85,18 @@ print(f"ddp     1 x 1: {d1:.1f} clips/s; 2 x 1: {d2:.1f} clips/s, {d2 / 2:.1f} p
       f"scaling efficiency {d2 / 2 / d1:.2f}")
 print(f"earshot / ddp: 1 process {e1 / d1:.2f}x, 2 processes {e2 / d2:.2f}x (target >= 2x)")
 PYEOF
+
+if [[ "$MIXTURES" -gt 0 ]]; then
+  [[ -d "$WORK/mixtures" ]] || "$BIN" synth mixtures "$WORK/mixtures" --train "$MIXTURES" --test 10 --seed 1 >/dev/null
+  seed002 1 "$WORK/s002-one"
+  S1=$(rate "$WORK/s002-one")
+  seed002 2 "$WORK/s002-two"
+  S2=$(rate "$WORK/s002-two")
+  $PY - "$S1" "$S2" <<'PYEOF'
+import sys
+s1, s2 = map(float, sys.argv[1:])
+print(f"seed002 1 x 1: {s1:.1f} clips/s; 2 x 1: {s2:.1f} clips/s, {s2 / 2:.1f} per process, "
+      f"scaling efficiency {s2 / 2 / s1:.2f}")
+PYEOF
+fi
 echo "load after $(cut -d' ' -f1-3 /proc/loadavg); files in $WORK"
