@@ -98,24 +98,27 @@ namespace {
 
 // LibTorch's archive reader trusts the bytes of its records: a few changed
 // bytes in a type or a pickle can crash it (docs/reliability.md, the bundle
-// fuzz target's findings). Every zip member is read and checked against its
-// CRC-32 first, so damage is refused before LibTorch parses anything.
-void CheckZipRecords(const std::string& path) {
+// fuzz target's findings). The file is read once; every zip member is checked
+// against its CRC-32 before LibTorch parses those same bytes, so damage is
+// refused first, and a file replaced in between cannot slip past the check.
+std::string ReadCheckedBundleBytes(const std::string& path) {
+  std::string bytes = ReadFile(path);
   try {
-    ReadZipMembers(ReadFile(path), path, "model bundle");
+    ReadZipMembers(bytes, path, "model bundle");
   } catch (const Error& e) {
     const std::string what = e.what();
     const std::string member = path + ": member ";
     if (what.rfind(member, 0) != 0) throw;
     ThrowBadData(path + ": damaged bundle: " + what.substr(path.size() + 2) + "; train or copy it again");
   }
+  return bytes;
 }
 
 Bundle ReadBundle(const std::string& path) {
-  CheckZipRecords(path);
+  const std::string bytes = ReadCheckedBundleBytes(path);
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    archive.load_from(bytes.data(), bytes.size());
   } catch (const c10::Error& e) {
     ThrowBadData(path + ": not a model bundle (" + FirstLine(e.what()) + ")");
   }
