@@ -93,7 +93,7 @@ KeywordArchiveSummary WriteKeywordArchive(const KeywordArchiveOptions& options,
   std::vector<float> wav(static_cast<size_t>(n) * static_cast<size_t>(rate));
   const auto ranges = SpeakerRanges(takes);
   const int64_t groups = static_cast<int64_t>(ranges.size());
-  ParallelFor(groups + static_cast<int64_t>(silence_rows.size()), options.keywords.threads,
+  ParallelFor(groups + static_cast<int64_t>(silence_rows.size()), SpeakingThreads(options.keywords.threads),
               [&](int64_t i) {
     if (i < groups) {
       const auto [begin, end] = ranges[static_cast<size_t>(i)];

@@ -288,7 +288,7 @@ KeywordSummary WriteKeywordSet(const KeywordOptions& options, const std::string&
 
   const auto ranges = SpeakerRanges(takes);
   const int64_t groups = static_cast<int64_t>(ranges.size());
-  ParallelFor(groups + static_cast<int64_t>(kinds.size()), options.threads, [&](int64_t i) {
+  ParallelFor(groups + static_cast<int64_t>(kinds.size()), SpeakingThreads(options.threads), [&](int64_t i) {
     if (i < groups) {
       const auto [begin, end] = ranges[static_cast<size_t>(i)];
       const std::vector<KeywordTake> mine(takes.begin() + static_cast<long>(begin),

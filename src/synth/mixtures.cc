@@ -191,7 +191,7 @@ MixtureSummary WriteMixtureSet(const MixtureOptions& options, const std::string&
   summary.clips_per_count.assign(static_cast<size_t>(options.max_sources) + 1, 0);
 
   std::vector<std::vector<float>> streams(voices.size());
-  ParallelFor(static_cast<int64_t>(voices.size()), options.threads, [&](int64_t i) {
+  ParallelFor(static_cast<int64_t>(voices.size()), SpeakingThreads(options.threads), [&](int64_t i) {
     streams[static_cast<size_t>(i)] =
         SourceStream(voices[static_cast<size_t>(i)],
                      MixSeed(seed, HashString("stream/" + summary.sources[static_cast<size_t>(i)])),

@@ -50,6 +50,14 @@ struct Utterance {
 std::vector<std::vector<float>> SpeakAll(const std::vector<Utterance>& utterances,
                                          int sample_rate);
 
+// How many of `wanted` threads may speak at once: all of them, but one in a
+// build with AddressSanitizer. A child forked from a threaded process may
+// only rely on what the C library makes safe after fork; glibc's malloc is,
+// the allocator of GCC 12's AddressSanitizer is not (it has no fork
+// handler), so a child forked while another thread holds its lock waits for
+// that lock forever. The loops that speak ask this for their thread count.
+int SpeakingThreads(int wanted);
+
 // One utterance on its own.
 std::vector<float> Speak(const Voice& voice, const std::string& text, int sample_rate);
 
