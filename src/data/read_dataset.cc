@@ -97,6 +97,10 @@ std::string DetectLayout(const std::string& root) {
       std::getline(in, header);
       return ParseCsv(header, root).Column("label") >= 0 ? "csv" : "soft_csv";
     }
+    if (HasExtension(root, {"wav", "flac", "ogg", "mp3"})) {
+      ThrowBadData(root + ": one audio file, not a data set; give a folder, a .csv, a .npz or a list "
+               "file (one audio path per line)");
+    }
     return "list";
   }
   const fs::path dir(root);

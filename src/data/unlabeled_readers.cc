@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "earshot/util/error.h"
+#include "earshot/util/utf8.h"
 #include "layout_readers.h"
 
 namespace earshot::data_internal {
@@ -68,9 +69,13 @@ Dataset ReadFileList(const DataOptions& o) {
   const fs::path base = fs::path(o.root).parent_path();
   std::string line;
   bool first = true;
-  while (std::getline(in, line)) {
+  for (int64_t row = 1; std::getline(in, line); ++row) {
     if (first && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // byte-order mark
     first = false;
+    if (line.find('\0') != std::string::npos || !IsValidUtf8(line)) {
+      ThrowBadData(o.root + ": line " + std::to_string(row) +
+                   " is not UTF-8 text (list layout: one audio path per line)");
+    }
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
       line.pop_back();
     }

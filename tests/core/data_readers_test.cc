@@ -357,6 +357,16 @@ TEST(DataReaders, UnlabeledFolderAndList) {
   EXPECT_EQ(ds.clips[1].path, "/abs/x.wav");
   o.split = "stratified";
   EXPECT_NE(ErrorOf(o).find("--data.split=stratified needs labels"), std::string::npos);
+
+  // An audio file given where a data set goes is named as such, and a list
+  // that is not text is refused at its first bad line, not read as paths.
+  o.split = "auto";
+  o.root = (root / "clips" / "b.wav").string();
+  EXPECT_EQ(ErrorOf(o), o.root + ": one audio file, not a data set; give a folder, a .csv, a .npz or a list "
+                                 "file (one audio path per line)");
+  WriteText(root / "binary.txt", std::string("clips/b.wav\nRIFF\0\0\xff\xfe\n", 21));
+  o.root = (root / "binary.txt").string();
+  EXPECT_EQ(ErrorOf(o), o.root + ": line 2 is not UTF-8 text (list layout: one audio path per line)");
 }
 
 TEST(DataReaders, OptionsAreValidated) {
