@@ -90,6 +90,20 @@ bool IsSpeechCommandsWord(const std::string& word) {
   return std::find(all.begin(), all.end(), word) != all.end();
 }
 
+// Each name one of `known`, none twice: the families voices are drawn from.
+void CheckVoiceFamilies(const std::string& option, const std::vector<std::string>& given,
+                        const std::vector<std::string>& known) {
+  std::set<std::string> seen;
+  for (const auto& name : given) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      ThrowOption(option + ": unknown '" + name + "'; known: " + list);
+    }
+    if (!seen.insert(name).second) ThrowOption(option + ": '" + name + "' given twice");
+  }
+}
+
 }  // namespace
 
 bool KeywordOptions::Repeated(const std::string& word) {
@@ -103,6 +117,11 @@ void KeywordOptions::Visit(OptionVisitor& v) {
           "words or phrases to say, each in its own folder; empty for the 35 of Speech Commands v2");
   v.Field("repeats", repeats,
           "takes per speaker of each command, digit or own phrase; other words once");
+  v.Field("accents", accents,
+          "English accents of espeak-ng to draw voices from (en, en-us, en-gb-scotland, en-029, "
+          "en-gb-x-rp, en-gb-x-gbclan, en-gb-x-gbcwmd, en-us-nyc); empty for all");
+  v.Field("variants", variants,
+          "espeak-ng voice variants to draw voices from (m1-m7, f1-f5, klatt, ...); empty for all");
   v.Field("confusables", confusables,
           "add near misses of the words (parts, rhymes, changed vowels) and ordinary speech");
   v.Field("confusable_folder", confusable_folder, "folder of the near misses and ordinary speech");
@@ -140,6 +159,8 @@ void KeywordOptions::Validate() const {
     ThrowOption("--confusable_folder " + confusable_folder + " is the folder of the word '" +
                 word_of_folder[confusable_folder] + "'");
   }
+  CheckVoiceFamilies("--accents", accents, EnglishAccents());
+  CheckVoiceFamilies("--variants", variants, VoiceVariants());
   if (repeats < 1 || repeats > 20) {
     ThrowOption("--repeats should be in [1, 20]. Given: " + std::to_string(repeats));
   }
@@ -174,7 +195,7 @@ std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
   std::set<std::string> ids;
   std::vector<Voice> voices;
   while (static_cast<int>(voices.size()) < options.speakers) {
-    Voice v = RandomVoice(rng);
+    Voice v = RandomVoice(rng, options.accents, options.variants);
     // Voices are drawn from millions of settings; a repeated id is rare and
     // simply skipped, so each id stays one voice.
     if (ids.insert(SpeakerId(v)).second) voices.push_back(v);

@@ -231,10 +231,11 @@ const std::vector<std::string>& VoiceVariants() {
   return variants;
 }
 
-Voice RandomVoice(SplitMix64& rng) {
+Voice RandomVoice(SplitMix64& rng, const std::vector<std::string>& accents,
+                  const std::vector<std::string>& variants) {
   Voice v;
-  v.language = rng.Pick(EnglishAccents());
-  v.variant = rng.Pick(VoiceVariants());
+  v.language = rng.Pick(accents.empty() ? EnglishAccents() : accents);
+  v.variant = rng.Pick(variants.empty() ? VoiceVariants() : variants);
   v.rate = rng.Int(120, 210);
   v.pitch = rng.Int(15, 85);
   v.range = rng.Int(20, 90);

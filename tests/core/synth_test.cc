@@ -246,6 +246,53 @@ TEST(SynthKeywords, BadWordsAreNamed) {
   EXPECT_THROW(o.Validate(), Error);
 }
 
+TEST(SynthKeywords, VoiceFamiliesRestrictTheDraw) {
+  KeywordOptions all;
+  all.speakers = 200;
+  all.words = {"yes"};
+  KeywordOptions some = all;
+  some.accents = {"en-029", "en-us-nyc"};
+  some.variants = {"f1", "m3", "klatt"};
+  std::set<std::string> accents, variants, speakers;
+  for (const KeywordTake& t : PlanKeywordTakes(some)) {
+    accents.insert(t.voice.language);
+    variants.insert(t.voice.variant);
+    speakers.insert(t.speaker);
+  }
+  EXPECT_EQ(accents, (std::set<std::string>{"en-029", "en-us-nyc"}));
+  EXPECT_EQ(variants, (std::set<std::string>{"f1", "klatt", "m3"}));
+  EXPECT_EQ(speakers.size(), 200u);
+  // Lists naming every accent and variant draw the voices of empty lists.
+  KeywordOptions listed = all;
+  listed.accents = EnglishAccents();
+  listed.variants = VoiceVariants();
+  const auto a = PlanKeywordTakes(all), b = PlanKeywordTakes(listed);
+  ASSERT_EQ(a.size(), b.size());
+  std::set<std::string> all_accents;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].speaker, b[i].speaker);
+    all_accents.insert(a[i].voice.language);
+  }
+  EXPECT_EQ(all_accents.size(), EnglishAccents().size());
+  auto error = [&](const std::vector<std::string>& acc, const std::vector<std::string>& var) {
+    KeywordOptions o = all;
+    o.accents = acc;
+    o.variants = var;
+    try {
+      o.Validate();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error({"en-xx"}, {}).find("--accents: unknown 'en-xx'; known: en, en-us,"),
+            std::string::npos);
+  EXPECT_NE(error({}, {"m1", "zz"}).find("--variants: unknown 'zz'; known: m1, m2"),
+            std::string::npos);
+  EXPECT_NE(error({"en", "en"}, {}).find("--accents: 'en' given twice"), std::string::npos);
+  EXPECT_EQ(error({"en-gb-x-rp"}, {"shelby"}), "no error");
+}
+
 TEST(SynthKeywords, PhrasesAreSpokenIntoSafeFolders) {
   KeywordOptions o;
   o.speakers = 2;

@@ -46,6 +46,8 @@ struct KeywordOptions : Options {
   int speakers = 160;              // distinct voices, one speaker each
   std::vector<std::string> words;  // words or phrases to say; empty for the 35
   int repeats = 1;                 // takes per speaker of each command, digit or own phrase
+  std::vector<std::string> accents;   // espeak-ng accents to draw voices from; empty: all
+  std::vector<std::string> variants;  // espeak-ng voice variants to draw from; empty: all
   bool confusables = false;        // add near misses of the words and ordinary speech
   std::string confusable_folder = "_unknown_";  // ... into this folder
   double noisy_share = 0.3;        // share of clips with low background noise

@@ -29,8 +29,12 @@ const std::vector<std::string>& EnglishAccents();
 // Voice variants that still sound like a person (m1-m7, f1-f5, klatt, ...).
 const std::vector<std::string>& VoiceVariants();
 
-// A voice drawn from the accents, the variants and ranges of speed and pitch.
-Voice RandomVoice(SplitMix64& rng);
+// A voice drawn from the accents, the variants and ranges of speed and pitch;
+// from `accents` and `variants` instead when they are not empty (a subset of
+// the lists above: voice families held out of training). With both empty
+// the draws are those of the full lists.
+Voice RandomVoice(SplitMix64& rng, const std::vector<std::string>& accents = {},
+                  const std::vector<std::string>& variants = {});
 
 // Eight hex digits derived from every setting of the voice, as Speech
 // Commands names a speaker in the part of a file name before "_nohash_".
