@@ -4,11 +4,14 @@
 
 #include <cstdio>
 #include <cstring>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "launch_workers.h"
 #include "option_flags.h"
+#include "earshot/inference/bundle_eval.h"
 #include "earshot/report/run_report.h"
 #include "earshot/training/distributed.h"
 #include "earshot/training/trainer.h"
@@ -108,6 +111,30 @@ void Run(const TrainArgs& a) {
   PrintOutcome(a, recipe, out, s);
 }
 
+// train.robustness: each model's best bundle on the test split, clean and
+// corrupted, into MODEL/robustness/ (what `eval --corrupt --out` writes),
+// one line each. Like the report, a view of the run: a failure leaves the
+// run intact and is a warning.
+void WriteRobustness(const RecipeOptions& recipe, const TrainSummary& s) {
+  for (const auto& m : s.models) {
+    if (m.test_metrics_json.empty() || !FileExists(m.best_bundle)) continue;
+    try {
+      BundleEvalOptions o;
+      o.split = "test";
+      o.corrupt = {recipe.train.robustness};
+      const BundleEval r = EvaluateBundles({m.best_bundle}, recipe.data.root, o);
+      WriteEvalOutputs(r, m.dir + "/robustness");
+      std::ostringstream line;
+      line << std::fixed << std::setprecision(3) << "robustness (test split, " << r.robustness_metric
+           << "): clean " << r.robustness_clean;
+      for (const auto& row : r.robustness) line << ", " << row.corruption << " " << row.metric;
+      std::cout << line.str() << "  (" << m.dir << "/robustness)\n";
+    } catch (const Error& e) {
+      std::cerr << "warning: no robustness table for " << m.dir << ": " << e.what() << "\n";
+    }
+  }
+}
+
 // What the only process, or rank 0, prints at the end.
 void PrintOutcome(const TrainArgs& a, const RecipeOptions& recipe, const std::string& out, const TrainSummary& s) {
   bool trained = false;
@@ -124,6 +151,7 @@ void PrintOutcome(const TrainArgs& a, const RecipeOptions& recipe, const std::st
               << ")\n";
   }
   std::cout << "run: " << out << " (summary.json, log.csv, curves_*.png, metrics_*.json)\n";
+  if (!recipe.train.robustness.empty()) WriteRobustness(recipe, s);
   if (!a.no_report) {
     // The page is a view of the run: a failure to draw it leaves the run intact.
     try {

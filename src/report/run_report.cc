@@ -404,6 +404,36 @@ void WriteWeakest(std::ostringstream& out, const json& m, int count) {
   out << "</table>\n";
 }
 
+// MODEL/robustness/metrics.json (train.robustness, or `eval --corrupt
+// --out MODEL/robustness`): the test split's metric clean and under each
+// corruption.
+void WriteRobustness(std::ostringstream& out, const fs::path& dir) {
+  const std::string path = (dir / "robustness" / "metrics.json").string();
+  if (!FileExists(path)) return;
+  json r;
+  try {
+    r = ReadJsonFile(path).at("robustness");
+    if (!r.at("rows").is_array()) ThrowBadData(path + ": robustness.rows is not a list");
+  } catch (const std::exception& e) {
+    out << Note(path + ": no robustness table (" + e.what() + ")");
+    return;
+  }
+  const std::string metric = r.value("metric", std::string("accuracy"));
+  const double clean = r.value("clean", 0.0);
+  out << "<h3>Robustness</h3>\n<p>The test split again with every clip corrupted "
+      << "(<code>docs/robustness.md</code>); the metric is " << EscapeHtml(metric) << ".</p>\n"
+      << "<table class=\"robustness\">\n<tr><th class=\"name\">corruption</th><th>"
+      << EscapeHtml(metric) << "</th><th>change</th></tr>\n"
+      << "<tr><td class=\"name\">clean</td><td>" << Fixed(clean) << "</td><td></td></tr>\n";
+  for (const auto& row : r["rows"]) {
+    if (!row.is_object()) continue;
+    const double v = row.value(metric, 0.0);
+    out << "<tr><td class=\"name\">" << EscapeHtml(row.value("corruption", std::string())) << "</td><td>"
+        << Fixed(v) << "</td><td>" << Fixed(v - clean) << "</td></tr>\n";
+  }
+  out << "</table>\n";
+}
+
 struct Mistake {
   std::string id;
   std::string truth;
@@ -629,6 +659,7 @@ void WriteModel(std::ostringstream& out, const fs::path& dir, const json& model,
                    Anchor(name) + "_confusion.png");
   }
   WriteWeakest(out, m, o.weakest);
+  WriteRobustness(out, dir);
   if (!classes.empty() && recipe.task == "soft_label") {
     WriteShares(out, (dir / ("predictions_" + split + ".csv")).string(), classes, data);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "earshot/data/corruption.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
 #include "earshot/util/toml_table.h"
@@ -20,6 +21,9 @@ void TrainOptions::Visit(OptionVisitor& v) {
   v.Field("reload_best", reload_best, "evaluate and export the best checkpoint");
   v.Field("ensemble", ensemble, "mean | geometric: combining several models");
   v.Field("device", device, "cpu | cuda: where the model trains");
+  v.Field("robustness", robustness,
+          "corruptions for a robustness table of the test split after training, e.g. "
+          "'noise:snr=10;telephone' (docs/robustness.md); empty: none");
   v.Group("loss", loss, "loss function");
   v.Group("optimizer", optimizer, "optimiser");
   v.Group("schedule", schedule, "learning-rate schedule");
@@ -41,6 +45,17 @@ void TrainOptions::Validate() const {
   OneOf("normalize", normalize, {"none", "global", "per_position"});
   OneOf("ensemble", ensemble, {"mean", "geometric"});
   OneOf("device", device, {"cpu", "cuda"});
+  if (!robustness.empty()) {
+    try {
+      ParseCorruptions(robustness);
+    } catch (const Error& e) {
+      // The parser speaks of --corrupt, the option of `eval`.
+      std::string why = e.what();
+      if (why.rfind("--corrupt", 0) == 0) why = why.substr(9);
+      while (!why.empty() && (why[0] == ' ' || why[0] == ':')) why.erase(0, 1);
+      ThrowOption("--robustness: " + why);
+    }
+  }
   if (schedule.name == "cosine" && epochs <= schedule.warmup_epochs) {
     ThrowOption("--epochs (" + Str(epochs) + ") should be more than --schedule.warmup_epochs (" +
                 Str(schedule.warmup_epochs) + ") with --schedule.name=cosine");

@@ -244,6 +244,28 @@ TEST_F(RunReport, FallsBackToValidationAndNotesMissingData) {
   EXPECT_EQ(Count(page, "<audio"), 0u);
 }
 
+TEST_F(RunReport, ShowsTheRobustnessTableOrNotesWhyNot) {
+  const fs::path dir = run_ / "model" / "robustness";
+  fs::create_directories(dir);
+  Write(dir / "metrics.json",
+        R"({"accuracy": 0.9, "robustness": {"metric": "accuracy", "clean": 0.9,)"
+        R"( "rows": [{"corruption": "noise:snr=10", "accuracy": 0.75},)"
+        R"( {"corruption": "tele<phone>", "accuracy": 0.625}]}})");
+  std::string page = RenderRunReport(run_.string(), ReportOptions{});
+  const size_t table = page.find("<h3>Robustness</h3>");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_LT(page.find("Weakest classes"), table);
+  EXPECT_NE(page.find("<td class=\"name\">clean</td><td>0.9000</td>", table), std::string::npos);
+  EXPECT_NE(page.find("noise:snr=10</td><td>0.7500</td><td>-0.1500</td>", table), std::string::npos);
+  EXPECT_NE(page.find("tele&lt;phone&gt;</td><td>0.6250</td><td>-0.2750</td>", table), std::string::npos);
+  // A file that is not such a table is named, and the page is still drawn.
+  Write(dir / "metrics.json", R"({"accuracy": 0.9})");
+  page = RenderRunReport(run_.string(), ReportOptions{});
+  EXPECT_EQ(page.find("<h3>Robustness</h3>"), std::string::npos);
+  EXPECT_NE(page.find("robustness/metrics.json: no robustness table"), std::string::npos);
+  EXPECT_NE(page.find("Weakest classes"), std::string::npos);
+}
+
 TEST_F(RunReport, RefusesWhatIsNotARun) {
   try {
     RenderRunReport((root_ / "data").string(), ReportOptions{});

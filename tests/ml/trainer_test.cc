@@ -352,11 +352,13 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   RecipeOptions r = TinyRecipe(root);
   r.name = "tones-cli";
   r.train.epochs = 2;
+  r.data.test_fraction = 0.25;  // test clips for train.robustness
   WriteFileAtomic((dir / "tones.toml").string(), ToToml(r));
   const std::string run = (dir / "run").string();
   fs::remove_all(run);
   const testing::CommandResult r_out =
-      testing::RunEarshot("train " + (dir / "tones.toml").string() + " --set train.epochs=3 --out " + run);
+      testing::RunEarshot("train " + (dir / "tones.toml").string() + " --set train.epochs=3 --out " + run +
+                          " --set 'train.robustness=noise:snr=-10;telephone'");
   ASSERT_EQ(r_out.status, 0) << r_out.output;
   const std::string& out = r_out.output;
   EXPECT_NE(out.find("report: " + run + "/report.html"), std::string::npos) << out;
@@ -365,6 +367,24 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   // --set reached the run: three epochs in the log.
   const std::string log = ReadFile(run + "/model/log.csv");
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4);
+  // train.robustness: the test split clean (the run's own test accuracy)
+  // and under each corruption, printed, written and in the report.
+  EXPECT_NE(out.find("robustness (test split, accuracy): clean "), std::string::npos) << out;
+  const auto test = nlohmann::json::parse(ReadFile(run + "/model/metrics_test.json"));
+  const auto rob = nlohmann::json::parse(ReadFile(run + "/model/robustness/metrics.json")).at("robustness");
+  EXPECT_NEAR(rob.at("clean").get<double>(), test.at("accuracy").get<double>(), 1e-9);
+  ASSERT_EQ(rob.at("rows").size(), 2u);
+  EXPECT_EQ(rob["rows"][0]["corruption"], "noise:snr=-10");
+  EXPECT_EQ(rob["rows"][1]["corruption"], "telephone");
+  EXPECT_TRUE(fs::exists(run + "/model/robustness/robustness.csv"));
+  EXPECT_NE(page.find("<h3>Robustness</h3>"), std::string::npos);
+  EXPECT_NE(page.find("noise:snr=-10"), std::string::npos);
+  // A bad spec is refused before training, naming the option.
+  const testing::CommandResult bad = testing::RunEarshot(
+      "train " + (dir / "tones.toml").string() + " --out " + run + "-bad --set train.robustness=snow");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.output.find("robustness: 'snow': unknown corruption 'snow'"), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(run + "-bad/model"));
 }
 
 TEST(TrainOptions, ZeroThreadsLeavesTheLoaderACore) {

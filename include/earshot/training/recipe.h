@@ -33,6 +33,11 @@ struct TrainOptions : Options {
   bool reload_best = true;          // evaluate and export the best checkpoint, not the last
   std::string ensemble = "mean";    // mean | geometric: how several models' predictions combine
   std::string device = "cpu";       // cpu | cuda: where the model trains (cuda needs a LibTorch with it)
+  // Corruptions (data/corruption.h, "noise:snr=10;telephone") under which
+  // `earshot train` evaluates each model's best bundle on the test split
+  // at the end: MODEL/robustness/ (as `eval --corrupt --out`) and the
+  // report's robustness table. Empty: none.
+  std::string robustness;
   LossOptions loss;
   OptimizerOptions optimizer;
   ScheduleOptions schedule;
