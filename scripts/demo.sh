@@ -23,4 +23,5 @@ echo
 echo "test accuracy on speakers never seen in training: $accuracy"
 echo "run:    $run (log.csv, curves_*.png, best.bundle, metrics_test.json)"
 echo "eval:   $run/eval"
+echo "robustness (test split corrupted): $run/model/robustness/robustness.csv"
 echo "report: $run/report.html"
