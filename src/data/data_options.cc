@@ -44,7 +44,7 @@ void DataOptions::Visit(OptionVisitor& v) {
   v.Field("silence_label", silence_label, "name of the silence class");
   v.Field("unknown_label", unknown_label, "name of the unknown-word class");
   v.Field("silence_percentage", silence_percentage, "silence clips, % of a split's wanted-word clips");
-  v.Field("unknown_percentage", unknown_percentage, "unknown clips, % of a split's wanted-word clips");
+  v.Field("unknown_percentage", unknown_percentage, "unknown clips, % of a split's wanted-word clips (0-10000; at most all there are)");
   v.Field("classes", classes, "label order; empty = sorted, or TF order with wanted_words");
   v.Field("max_per_class", max_per_class, "first N clips of each class; 0 = all");
   v.Field("split", split, "auto | hash | lists | stratified | kfold | none | file");
@@ -82,7 +82,9 @@ void DataOptions::Validate() const {
     }
   }
   InRange("silence_percentage", silence_percentage, 0, 100);
-  InRange("unknown_percentage", unknown_percentage, 0, 100);
+  // Above 100 for a wake word: more near misses than phrase clips (capped
+  // at the unknown clips there are).
+  InRange("unknown_percentage", unknown_percentage, 0, 10000);
   if (max_per_class < 0) ThrowOption("--max_per_class should be >= 0. Given: " + Str(max_per_class));
   InRange("validation_percentage", validation_percentage, 0, 100);
   InRange("testing_percentage", testing_percentage, 0, 100);

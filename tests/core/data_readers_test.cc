@@ -113,6 +113,22 @@ TEST(DataReaders, WantedWordsAddSilenceAndUnknownPerSplit) {
   o.wanted_words = {"yes", "tree"};
   o.classes.clear();
   EXPECT_NE(ErrorOf(o).find("--data.wanted_words names 'tree'"), std::string::npos) << ErrorOf(o);
+  // Above 100 (a wake word's many near misses): more unknown than wanted
+  // clips, at most every unknown clip there is.
+  o.wanted_words = {"yes"};
+  o.seed = 1;
+  for (double pct : {250.0, 10000.0}) {
+    o.unknown_percentage = pct;
+    std::map<Split, std::array<int, 4>> n;
+    for (const auto& c : ReadDataset(o).clips) ++n[c.split][static_cast<size_t>(c.label)];
+    for (auto [sp, w] : wanted) {
+      const int yes = w / 2, pool = others[sp] + w / 2;  // no, cat, dog, bed are unknown
+      EXPECT_EQ(n[sp][2], yes) << SplitName(sp);
+      EXPECT_EQ(n[sp][1], std::min(pool, static_cast<int>(std::ceil(yes * pct / 100.0)))) << SplitName(sp);
+    }
+  }
+  o.unknown_percentage = 10001;
+  EXPECT_NE(ErrorOf(o).find("unknown_percentage"), std::string::npos) << ErrorOf(o);
 }
 
 TEST(DataReaders, SpeechCommandsListsAndRecordedSplit) {

@@ -42,7 +42,8 @@ struct DataOptions : Options {
   std::string silence_label = "_silence_";
   std::string unknown_label = "_unknown_";
   double silence_percentage = 10.0;  // silence clips, % of a split's wanted-word clips
-  double unknown_percentage = 10.0;  // unknown clips, % of a split's wanted-word clips
+  double unknown_percentage = 10.0;  // unknown clips, % of a split's wanted-word clips (0-10000;
+                                     // at most all there are)
   std::vector<std::string> classes;  // label order; empty = sorted (TF order with wanted_words)
   int max_per_class = 0;             // first N clips of each class (quick runs); 0 = all
   // Splits.
