@@ -6,7 +6,8 @@
 # negative hour, all three made of voices never trained on.
 #
 #   bash bench/wakeword.sh BUILD_DIR WORK NAME [--set key=value ...]
-#   SPEAKERS=320 EPOCHS=30 bash bench/wakeword.sh build /tmp/wake big
+#   bash bench/wakeword.sh build /tmp/wake recipe
+#   SPEAKERS=80 EPOCHS=12 bash bench/wakeword.sh build /tmp/wake small --set data.unknown_percentage=100
 #
 # Data (made once in WORK, reused by later calls with the same SPEAKERS
 # and REPEATS):
@@ -20,7 +21,7 @@ set -euo pipefail
 [[ $# -ge 3 ]] || { sed -n 2,13p "$0"; exit 2; }
 build=$1 work=$2 name=$3
 shift 3
-speakers=${SPEAKERS:-80} repeats=${REPEATS:-4} epochs=${EPOCHS:-12}
+speakers=${SPEAKERS:-320} repeats=${REPEATS:-4} epochs=${EPOCHS:-}
 earshot=$(realpath "$build/earshot")
 mkdir -p "$work"
 
@@ -45,8 +46,8 @@ stream "$work/negative3.wav" "$work/others3" 60 --negative
 
 run=$work/$name
 if [[ ! -f $run/model/best.bundle ]]; then
-  "$earshot" train configs/wakeword.toml --set data.root="$train_set" --set train.epochs="$epochs" \
-    "$@" --no-report --out "$run" >"$run.train.log" 2>&1
+  "$earshot" train configs/wakeword.toml --set data.root="$train_set" \
+    ${epochs:+--set train.epochs=$epochs} "$@" --no-report --out "$run" >"$run.train.log" 2>&1
 fi
 op=$run/op.bundle
 cp "$run/model/best.bundle" "$op"
@@ -56,9 +57,10 @@ cp "$run/model/best.bundle" "$op"
   --spans "$work/positive.spans.csv" --out "$run/positive" >/dev/null 2>"$run/positive.log"
 "$earshot" eval-stream "$op" "$work/negative3.wav" "$work/negative3.truth.csv" \
   --out "$run/negative3" >/dev/null 2>"$run/negative3.log"
-/usr/bin/python3 - "$run" "$speakers" "$repeats" "$epochs" <<'PY' | tee "$run/results.txt"
+/usr/bin/python3 - "$run" "$speakers" "$repeats" <<'PY' | tee "$run/results.txt"
 import json, sys
-run, speakers, repeats, epochs = sys.argv[1:]
+run, speakers, repeats = sys.argv[1:]
+epochs = len(open(f"{run}/model/log.csv").read().splitlines()) - 1
 test = json.load(open(f"{run}/model/metrics_test.json"))
 neg = json.load(open(f"{run}/negative/metrics.json"))
 pos = json.load(open(f"{run}/positive/metrics.json"))
