@@ -19,6 +19,7 @@
 # Results: WORK/NAME/results.txt and stdout.
 set -euo pipefail
 [[ $# -ge 3 ]] || { sed -n 2,13p "$0"; exit 2; }
+cd "$(dirname "$0")/.."   # BUILD_DIR and WORK may be relative to the checkout
 build=$1 work=$2 name=$3
 shift 3
 speakers=${SPEAKERS:-320} repeats=${REPEATS:-4} epochs=${EPOCHS:-}
