@@ -1,9 +1,9 @@
 #include "earshot/util/npz.h"
 
-#include <zip.h>
-
 #include <ctime>
 #include <memory>
+
+#include "libzip_handles.h"
 
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
@@ -11,16 +11,6 @@
 
 namespace earshot {
 namespace {
-
-struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-struct ZipErrorHolder {
-  zip_error_t error;
-  ZipErrorHolder() { zip_error_init(&error); }
-  ~ZipErrorHolder() { zip_error_fini(&error); }
-  std::string Text() { return zip_error_strerror(&error); }
-};
 
 // A fixed member time (1980-01-02, noon UTC, after the MS-DOS epoch in any
 // time zone) keeps archives byte-identical from run to run.
@@ -66,13 +56,13 @@ const NpyArray& NpzMember(const std::map<std::string, NpyArray>& members,
 
 std::string EncodeNpz(const std::vector<std::pair<std::string, std::string>>& members,
                       const std::string& name) {
-  ZipErrorHolder error;
+  libzip::ErrorHolder error;
   zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error.error);
   if (!buffer) ThrowIo(name + ": cannot start an archive (libzip: " + error.Text() + ")");
   // The archive is written into `buffer`, which outlives the zip_t.
   zip_source_keep(buffer);
   std::unique_ptr<zip_source_t, decltype(&zip_source_free)> keep(buffer, zip_source_free);
-  std::unique_ptr<zip_t, ZipCloser> archive(
+  libzip::Archive archive(
       zip_open_from_source(buffer, ZIP_TRUNCATE, &error.error));
   if (!archive) ThrowIo(name + ": cannot start an archive (libzip: " + error.Text() + ")");
   for (const auto& [member, npy] : members) {

@@ -1,27 +1,20 @@
 #include "earshot/util/zip_reader.h"
 
-#include <zip.h>
-
 #include <memory>
+
+#include "libzip_handles.h"
 
 #include "earshot/util/error.h"
 
 namespace earshot {
 namespace {
 
-struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-struct ZipFileCloser {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
-};
-
 constexpr size_t kReadChunk = 1 << 16;
 
 // A member's bytes, libzip checking its CRC-32 at the end.
 std::string ReadMember(zip_t* archive, zip_uint64_t index, zip_uint64_t size,
                        const std::string& where) {
-  std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive, index, 0));
+  libzip::File file(zip_fopen_index(archive, index, 0));
   if (!file) {
     const zip_error_t* e = zip_get_error(archive);
     if (zip_error_code_zip(e) == ZIP_ER_COMPNOTSUPP) {
@@ -60,20 +53,18 @@ std::string ReadMember(zip_t* archive, zip_uint64_t index, zip_uint64_t size,
 std::vector<ZipMember> ReadZipMembers(const std::string& bytes, const std::string& name,
                                       const std::string& kind) {
   if (bytes.empty()) ThrowBadData(name + ": not a " + kind + ": the file is empty");
-  zip_error_t error;
-  zip_error_init(&error);
-  std::unique_ptr<zip_error_t, decltype(&zip_error_fini)> error_holder(&error, zip_error_fini);
+  libzip::ErrorHolder holder;
+  zip_error_t& error = holder.error;
   zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  if (!source) ThrowBadData(name + ": cannot be read (libzip: " + zip_error_strerror(&error) + ")");
-  std::unique_ptr<zip_t, ZipCloser> archive(
-      zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
+  if (!source) ThrowBadData(name + ": cannot be read (libzip: " + holder.Text() + ")");
+  libzip::Archive archive(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
   if (!archive) {
     zip_source_free(source);
     if (zip_error_code_zip(&error) == ZIP_ER_NOZIP) {
       ThrowBadData(name + ": not a " + kind + ": no zip end-of-central-directory record "
                    "(not a zip file, or truncated)");
     }
-    ThrowBadData(name + ": truncated or corrupt " + kind + " (libzip: " + zip_error_strerror(&error) + ")");
+    ThrowBadData(name + ": truncated or corrupt " + kind + " (libzip: " + holder.Text() + ")");
   }
   const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
   std::vector<ZipMember> out;
