@@ -52,30 +52,31 @@ std::vector<std::string> SplitOn(const std::string& s, char sep) {
   }
 }
 
-const Kind& FindKind(const std::string& name, const std::string& part) {
+const Kind& FindKind(const std::string& name, const std::string& part, const std::string& option) {
   std::string known;
   for (const Kind& k : kKinds) {
     if (name == k.name) return k;
     known += (known.empty() ? "" : ", ") + std::string(k.name);
   }
-  ThrowOption("--corrupt '" + part + "': unknown corruption '" + name + "'; known: " + known);
+  ThrowOption(option + " '" + part + "': unknown corruption '" + name + "'; known: " + known);
 }
 
 std::string Usage(const Kind& k) { return std::string(k.name) + ":" + k.parameter + "=LEVEL"; }
 
-double ParseLevel(const Kind& k, const std::string& text, const std::string& part) {
+double ParseLevel(const Kind& k, const std::string& text, const std::string& part,
+                  const std::string& option) {
   double v = 0;
   const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size() || !std::isfinite(v)) {
-    ThrowOption("--corrupt '" + part + "': " + k.parameter + " should be a number. Given: '" + text + "'");
+    ThrowOption(option + " '" + part + "': " + k.parameter + " should be a number. Given: '" + text + "'");
   }
   using option_checks::Str;
   if (!(v >= k.lo && v <= k.hi)) {
-    ThrowOption("--corrupt '" + part + "': " + k.parameter + " = " + Str(v) + " is outside [" + Str(k.lo) +
+    ThrowOption(option + " '" + part + "': " + k.parameter + " = " + Str(v) + " is outside [" + Str(k.lo) +
                 ", " + Str(k.hi) + "]" + k.unit);
   }
   if (k.integer && v != std::floor(v)) {
-    ThrowOption("--corrupt '" + part + "': " + k.parameter + " should be a whole number. Given: " + Str(v));
+    ThrowOption(option + " '" + part + "': " + k.parameter + " should be a whole number. Given: " + Str(v));
   }
   return v;
 }
@@ -86,31 +87,31 @@ std::string Corruption::Name() const {
   return parameter.empty() ? kind : kind + ":" + parameter + "=" + option_checks::Str(level);
 }
 
-std::vector<Corruption> ParseCorruptions(const std::string& spec) {
+std::vector<Corruption> ParseCorruptions(const std::string& spec, const std::string& option) {
   std::vector<Corruption> out;
   for (const std::string& part : SplitOn(spec, ';')) {
     if (part.empty()) continue;
     const size_t colon = part.find(':');
-    const Kind& k = FindKind(Trim(part.substr(0, colon)), part);
+    const Kind& k = FindKind(Trim(part.substr(0, colon)), part, option);
     if (*k.parameter == '\0') {
-      if (colon != std::string::npos) ThrowOption("--corrupt '" + part + "': " + k.name + " takes no level");
+      if (colon != std::string::npos) ThrowOption(option + " '" + part + "': " + k.name + " takes no level");
       out.push_back({k.name, "", 0.0});
       continue;
     }
     if (colon == std::string::npos) {
-      ThrowOption("--corrupt '" + part + "': " + k.name + " needs a level: " + Usage(k));
+      ThrowOption(option + " '" + part + "': " + k.name + " needs a level: " + Usage(k));
     }
     const std::string assignment = part.substr(colon + 1);
     const size_t eq = assignment.find('=');
     const std::string parameter = Trim(assignment.substr(0, eq));
     if (eq == std::string::npos || parameter != k.parameter) {
-      ThrowOption("--corrupt '" + part + "': " + k.name + " takes " + k.parameter + ", as in " + Usage(k));
+      ThrowOption(option + " '" + part + "': " + k.name + " takes " + k.parameter + ", as in " + Usage(k));
     }
     for (const std::string& level : SplitOn(assignment.substr(eq + 1), ',')) {
-      out.push_back({k.name, k.parameter, ParseLevel(k, level, part)});
+      out.push_back({k.name, k.parameter, ParseLevel(k, level, part, option)});
     }
   }
-  if (out.empty()) ThrowOption("--corrupt: no corruption given (e.g. noise:snr=10;telephone)");
+  if (out.empty()) ThrowOption(option + ": no corruption given (e.g. noise:snr=10;telephone)");
   return out;
 }
 

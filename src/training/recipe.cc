@@ -45,17 +45,7 @@ void TrainOptions::Validate() const {
   OneOf("normalize", normalize, {"none", "global", "per_position"});
   OneOf("ensemble", ensemble, {"mean", "geometric"});
   OneOf("device", device, {"cpu", "cuda"});
-  if (!robustness.empty()) {
-    try {
-      ParseCorruptions(robustness);
-    } catch (const Error& e) {
-      // The parser speaks of --corrupt, the option of `eval`.
-      std::string why = e.what();
-      if (why.rfind("--corrupt", 0) == 0) why = why.substr(9);
-      while (!why.empty() && (why[0] == ' ' || why[0] == ':')) why.erase(0, 1);
-      ThrowOption("--robustness: " + why);
-    }
-  }
+  if (!robustness.empty()) ParseCorruptions(robustness, "--robustness");
   if (schedule.name == "cosine" && epochs <= schedule.warmup_epochs) {
     ThrowOption("--epochs (" + Str(epochs) + ") should be more than --schedule.warmup_epochs (" +
                 Str(schedule.warmup_epochs) + ") with --schedule.name=cosine");

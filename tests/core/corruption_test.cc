@@ -11,9 +11,9 @@
 namespace earshot {
 namespace {
 
-std::string ErrorOf(const std::string& spec) {
+std::string ErrorOf(const std::string& spec, const std::string& option = "--corrupt") {
   try {
-    ParseCorruptions(spec);
+    ParseCorruptions(spec, option);
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kInvalidOption);
     return e.what();
@@ -50,6 +50,10 @@ TEST(CorruptionSpecTest, ErrorsNameTheProblem) {
   EXPECT_EQ(ErrorOf("codec:bits=4.5"), "--corrupt 'codec:bits=4.5': bits should be a whole number. Given: 4.5");
   EXPECT_EQ(ErrorOf(" ; "), "--corrupt: no corruption given (e.g. noise:snr=10;telephone)");
   EXPECT_EQ(ErrorOf("noise:snr=nan"), "--corrupt 'noise:snr=nan': snr should be a number. Given: 'nan'");
+  // Another option that takes a spec is named instead.
+  EXPECT_EQ(ErrorOf("pitch:semitones=20", "--robustness"),
+            "--robustness 'pitch:semitones=20': semitones = 20 is outside [-12, 12]");
+  EXPECT_EQ(ErrorOf(";", "--robustness"), "--robustness: no corruption given (e.g. noise:snr=10;telephone)");
 }
 
 std::vector<float> Speechy(int64_t n) {

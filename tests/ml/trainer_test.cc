@@ -383,7 +383,7 @@ TEST(TrainCommand, TrainsFromARecipeFileAndEndsWithTheReport) {
   const testing::CommandResult bad = testing::RunEarshot(
       "train " + (dir / "tones.toml").string() + " --out " + run + "-bad --set train.robustness=snow");
   EXPECT_NE(bad.status, 0);
-  EXPECT_NE(bad.output.find("robustness: 'snow': unknown corruption 'snow'"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("robustness 'snow': unknown corruption 'snow'"), std::string::npos) << bad.output;
   EXPECT_FALSE(fs::exists(run + "-bad/model"));
 }
 

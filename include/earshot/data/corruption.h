@@ -38,9 +38,11 @@ struct Corruption {
   std::string Name() const;  // "noise:snr=10", "telephone"
 };
 
-// Throws Error(kInvalidOption) naming the spec part and, for an unknown
-// kind, the known ones; for a level out of range, the value and the range.
-std::vector<Corruption> ParseCorruptions(const std::string& spec);
+// Throws Error(kInvalidOption) naming `option` (the flag the spec came
+// from) and the spec part and, for an unknown kind, the known ones; for a
+// level out of range, the value and the range.
+std::vector<Corruption> ParseCorruptions(const std::string& spec,
+                                         const std::string& option = "--corrupt");
 
 // The clip's draws for a corruption (noise segment, room, ...): the same
 // for every model and run.
