@@ -11,7 +11,7 @@
 # before (build-fuzz/runs/<target>/corpus/). Findings (crash-*, leak-*,
 # oom-*, timeout-* inputs) land in build-fuzz/runs/<target>/findings/, the
 # log in build-fuzz/runs/<target>/log.txt; leaks inside Debian's libraries
-# listed in fuzz/lsan.supp are not reported. At the end, one line per target:
+# listed in tests/sanitizer/lsan.supp are not reported. At the end, one line per target:
 # seconds run, executions, executions/s, libFuzzer's cov and ft, findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,8 +49,8 @@ if (( ${#ml[@]} )); then
 fi
 
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# Leaks inside Debian's libraries that earshot cannot fix (fuzz/lsan.supp).
-export LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0
+# Leaks inside Debian's libraries that earshot cannot fix (tests/sanitizer/lsan.supp).
+export LSAN_OPTIONS=suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0
 summary=()
 for t in "${targets[@]}"; do
   dir=$(build_dir "$t")
@@ -59,7 +59,7 @@ for t in "${targets[@]}"; do
   echo "fuzzing $t for $minutes min ($run/log.txt)"
   start=$(date +%s)
   # LibTorch is built without frame pointers: the fast unwinder stops at its
-  # first frame, too short for fuzz/lsan.supp to name the LibTorch function
+  # first frame, too short for tests/sanitizer/lsan.supp to name the LibTorch function
   # that leaked, so the bundle targets record whole stacks (slower).
   unwind=
   [[ $dir == build-fuzz-ml ]] && unwind=fast_unwind_on_malloc=0
