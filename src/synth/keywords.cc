@@ -7,10 +7,12 @@
 #include <set>
 
 #include "earshot/audio/decode.h"
+#include "earshot/data/augment_wave.h"
 #include "earshot/synth/confusables.h"
 #include "earshot/synth/noise.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/option_checks.h"
 #include "earshot/util/utf8.h"
 
 namespace earshot {
@@ -121,7 +123,15 @@ void KeywordOptions::Visit(OptionVisitor& v) {
           "English accents of espeak-ng to draw voices from (en, en-us, en-gb-scotland, en-029, "
           "en-gb-x-rp, en-gb-x-gbclan, en-gb-x-gbcwmd, en-us-nyc); empty for all");
   v.Field("variants", variants,
-          "espeak-ng voice variants to draw voices from (m1-m7, f1-f5, klatt, ...); empty for all");
+          "espeak-ng voice variants to draw voices from (m1-m8, f1-f5, klatt, whisper, ...); empty "
+          "for the 78 that sound like a person, all for every one of the 101 (robots and echoes too)");
+  v.Field("intonation", intonation,
+          "say each take as a statement, question, exclamation or continuation (50/20/15/15%); "
+          "on: --intonation=false says the words as written");
+  v.Field("emphasis_share", emphasis_share, "share of takes with one word stressed");
+  v.Field("baked_share", baked_share,
+          "share of clips with a room and a channel baked in (the loader's reverb, eq, highpass, "
+          "telephone, distortion at their default probabilities)");
   v.Field("confusables", confusables,
           "add near misses of the words (parts, rhymes, changed vowels) and ordinary speech");
   v.Field("confusable_folder", confusable_folder, "folder of the near misses and ordinary speech");
@@ -160,7 +170,14 @@ void KeywordOptions::Validate() const {
                 word_of_folder[confusable_folder] + "'");
   }
   CheckVoiceFamilies("--accents", accents, EnglishAccents());
-  CheckVoiceFamilies("--variants", variants, VoiceVariants());
+  if (variants.size() > 1 && std::count(variants.begin(), variants.end(), "all")) {
+    ThrowOption("--variants: 'all' stands for every variant and is given alone");
+  }
+  if (variants != std::vector<std::string>{"all"}) {
+    CheckVoiceFamilies("--variants", variants, AllVoiceVariants());
+  }
+  option_checks::InRange("emphasis_share", emphasis_share, 0, 1);
+  option_checks::InRange("baked_share", baked_share, 0, 1);
   if (repeats < 1 || repeats > 20) {
     ThrowOption("--repeats should be in [1, 20]. Given: " + std::to_string(repeats));
   }
@@ -189,13 +206,50 @@ std::string KeywordTake::FileName() const {
   return speaker + "_nohash_" + std::to_string(take) + ".wav";
 }
 
+const std::vector<std::pair<Intonation, double>>& IntonationShares() {
+  static const std::vector<std::pair<Intonation, double>> shares = {
+      {Intonation::kStatement, 0.5},
+      {Intonation::kQuestion, 0.2},
+      {Intonation::kExclamation, 0.15},
+      {Intonation::kContinuation, 0.15}};
+  return shares;
+}
+
+namespace {
+
+// How a take is said and whether a room and channel are baked in: drawn
+// from a generator of its own, so the clip's other draws stay as they were.
+void DrawDelivery(const KeywordOptions& options, KeywordTake& take) {
+  SplitMix64 rng(MixSeed(take.seed, HashString("delivery")));
+  if (options.intonation) {
+    double u = rng.Uniform();
+    take.intonation = IntonationShares().back().first;
+    for (const auto& [kind, share] : IntonationShares()) {
+      if (u < share) {
+        take.intonation = kind;
+        break;
+      }
+      u -= share;
+    }
+  }
+  if (rng.Chance(options.emphasis_share)) {
+    const size_t words = SpokenWords(take.word).size();
+    if (words > 0) take.emphasis = rng.Int(0, static_cast<int>(words) - 1);
+  }
+  take.baked = rng.Chance(options.baked_share);
+}
+
+}  // namespace
+
 std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
   options.Validate();
   SplitMix64 rng(MixSeed(static_cast<uint64_t>(options.seed), HashString("keyword voices")));
   std::set<std::string> ids;
   std::vector<Voice> voices;
+  const std::vector<std::string>& variants =
+      options.variants == std::vector<std::string>{"all"} ? AllVoiceVariants() : options.variants;
   while (static_cast<int>(voices.size()) < options.speakers) {
-    Voice v = RandomVoice(rng, options.accents, options.variants);
+    Voice v = RandomVoice(rng, options.accents, variants);
     // Voices are drawn from millions of settings; a repeated id is rare and
     // simply skipped, so each id stays one voice.
     if (ids.insert(SpeakerId(v)).second) voices.push_back(v);
@@ -213,6 +267,7 @@ std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
     take.take = t;
     take.seed = MixSeed(static_cast<uint64_t>(options.seed),
                         HashString(folder + "/" + take.FileName()));
+    DrawDelivery(options, take);
     takes.push_back(take);
   };
   for (const Voice& v : voices) {
@@ -239,7 +294,7 @@ std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake
     Voice v = take.voice;
     v.rate = static_cast<int>(std::lround(v.rate * rng.Uniform(0.9, 1.1)));
     v.pitch = std::clamp(v.pitch + rng.Int(-4, 4), 0, 100);
-    utterances.push_back({v, take.word});
+    utterances.push_back({v, take.word, take.intonation, take.emphasis});
     rngs.push_back(rng);
   }
   std::vector<std::vector<float>> spoken = SpeakAll(utterances, sample_rate);
@@ -248,10 +303,10 @@ std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake
     SplitMix64& rng = rngs[t];
     std::vector<float>& speech = spoken[t];
     // A slow voice may need more than the second: speed it up.
-    Voice v = utterances[t].voice;
+    Utterance faster = utterances[t];
     for (int tries = 0; tries < 4 && speech.size() > clip * 9 / 10; ++tries) {
-      v.rate = std::min(450, v.rate * 5 / 4);
-      speech = Speak(v, takes[t].word, sample_rate);
+      faster.voice.rate = std::min(450, faster.voice.rate * 5 / 4);
+      speech = SpeakAll({faster}, sample_rate)[0];
     }
     if (speech.size() > clip) speech.resize(clip);
     Fade(speech, static_cast<size_t>(sample_rate / 200));
@@ -265,12 +320,22 @@ std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake
     std::vector<float> out(clip, 0.f);
     const size_t offset = static_cast<size_t>(rng.Int(0, static_cast<int>(clip - speech.size())));
     std::copy(speech.begin(), speech.end(), out.begin() + static_cast<long>(offset));
+    // As the loader orders them: the room, then the noise, then the channel.
+    AugmentOptions baked;
+    baked.reverb = baked.eq = baked.highpass = baked.telephone = baked.distortion = true;
+    SplitMix64 bake_rng(MixSeed(takes[t].seed, HashString("baked")));
+    const auto n = static_cast<int64_t>(clip);
+    if (takes[t].baked) AugmentRoom(out.data(), n, sample_rate, baked, AugmentSources{}, bake_rng);
     if (rng.Chance(noisy_share)) {
       const NoiseKind kind = rng.Pick(AllNoiseKinds());
       const double snr_db = rng.Uniform(15.0, 35.0);
       const float scale = static_cast<float>(Rms(speech) * std::pow(10.0, -snr_db / 20.0));
       const std::vector<float> noise = MakeNoise(kind, clip, sample_rate, rng);
       for (size_t i = 0; i < clip; ++i) out[i] = std::clamp(out[i] + scale * noise[i], -1.f, 1.f);
+    }
+    if (takes[t].baked) {
+      AugmentChannel(out.data(), n, sample_rate, baked, bake_rng);
+      for (float& s : out) s = std::clamp(s, -1.f, 1.f);
     }
     clips.push_back(std::move(out));
   }

@@ -2,6 +2,7 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -59,7 +60,8 @@ bool WriteAll(int fd, const void* data, size_t size) {
 // In the child: speak each utterance in turn, writing its sample count and
 // samples to `fd`; never returns. On failure, the index of the utterance
 // goes to the pipe instead and the exit code says what failed.
-[[noreturn]] void SpeakInChild(const std::vector<Utterance>& utterances, int fd) {
+[[noreturn]] void SpeakInChild(const std::vector<Utterance>& utterances,
+                               const std::vector<std::string>& texts, int fd) {
   for (uint32_t i = 0; i < utterances.size(); ++i) {
     const Voice& voice = utterances[i].voice;
     const std::string name = voice.language + (voice.variant.empty() ? "" : "+" + voice.variant);
@@ -74,9 +76,11 @@ bool WriteAll(int fd, const void* data, size_t size) {
     espeak_SetParameter(espeakPITCH, voice.pitch, 0);
     espeak_SetParameter(espeakRANGE, voice.range, 0);
     std::vector<short> pcm;
-    const std::string& text = utterances[i].text;
-    if (espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
-                     nullptr, &pcm) != EE_OK) {
+    const std::string& text = texts[i];
+    const unsigned flags =
+        espeakCHARS_UTF8 | (utterances[i].emphasis >= 0 ? unsigned{espeakSSML} : 0u);
+    if (espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, flags, nullptr, &pcm) !=
+        EE_OK) {
       WriteAll(fd, &failed, 4);
       WriteAll(fd, &i, 4);
       _exit(kSynthFailed);
@@ -135,7 +139,10 @@ ChildOutput RunInChild(Body body) {
 }
 
 std::vector<std::vector<short>> SpeakPcm(const std::vector<Utterance>& utterances) {
-  const ChildOutput child = RunInChild([&](int fd) { SpeakInChild(utterances, fd); });
+  // Made here, not in the child: a bad utterance throws in this process.
+  std::vector<std::string> texts;
+  for (const Utterance& u : utterances) texts.push_back(SpokenMarkup(u));
+  const ChildOutput child = RunInChild([&](int fd) { SpeakInChild(utterances, texts, fd); });
   const std::string& bytes = child.bytes;
   const int code = child.code, status = child.status;
   std::vector<std::vector<short>> out;
@@ -221,14 +228,101 @@ const std::vector<std::string>& EnglishAccents() {
   return accents;
 }
 
+// The first 45 are the draw of earlier versions, in their order, so that a
+// family list naming only them keeps its voices.
 const std::vector<std::string>& VoiceVariants() {
   static const std::vector<std::string> variants = {
       "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5",
       "klatt", "klatt2", "klatt3", "klatt4", "Alex", "Andy", "Annie", "adam", "anika",
       "aunty", "belinda", "benjamin", "boris", "caleb", "david", "ed", "edward",
       "grandma", "grandpa", "john", "linda", "max", "michel", "norbert", "paul",
-      "rob", "robert", "steph", "travis", "victor", "zac", "iven", "shelby"};
+      "rob", "robert", "steph", "travis", "victor", "zac", "iven", "shelby",
+      "m8", "klatt5", "klatt6", "Alicia", "Andrea", "Denis", "Diogo", "Gene", "Gene2",
+      "Henrique", "Hugo", "Jacky", "Lee", "Mario", "Michael", "Mike", "Nguyen", "antonio",
+      "edward2", "gustave", "iven2", "iven3", "iven4", "marcelo", "miguel", "pedro",
+      "quincy", "sandro", "steph2", "steph3", "croak", "whisper", "whisperf"};
   return variants;
+}
+
+const std::vector<std::string>& AllVoiceVariants() {
+  static const std::vector<std::string> variants = [] {
+    std::vector<std::string> all = VoiceVariants();
+    for (const char* effect :
+         {"AnxiousAndy", "Demonic", "Marco", "Mr serious", "RicishayMax", "RicishayMax2",
+          "RicishayMax3", "Storm", "Tweaky", "UniRobot", "anikaRobot", "announcer", "fast",
+          "kaukovalta", "pablo", "robosoft", "robosoft2", "robosoft3", "robosoft4", "robosoft5",
+          "robosoft6", "robosoft7", "robosoft8"}) {
+      if (std::find(all.begin(), all.end(), effect) == all.end()) all.push_back(effect);
+    }
+    return all;
+  }();
+  return variants;
+}
+
+namespace {
+
+void AppendEscaped(std::string& out, const std::string& text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> SpokenWords(const std::string& text) {
+  std::vector<std::string> words;
+  size_t at = 0;
+  while ((at = text.find_first_not_of(" \t\r\n", at)) != std::string::npos) {
+    const size_t end = std::min(text.size(), text.find_first_of(" \t\r\n", at));
+    words.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  return words;
+}
+
+std::string SpokenMarkup(const Utterance& u) {
+  if (u.intonation == Intonation::kNone && u.emphasis < 0) return u.text;
+  std::vector<std::string> words = SpokenWords(u.text);
+  if (u.emphasis >= static_cast<int>(words.size())) {
+    ThrowOption("espeak-ng: emphasis on word " + std::to_string(u.emphasis) + " of '" + u.text +
+                "', which has " + std::to_string(words.size()));
+  }
+  const char* ending = "";
+  switch (u.intonation) {
+    case Intonation::kNone: break;
+    case Intonation::kStatement: ending = "."; break;
+    case Intonation::kQuestion: ending = "?"; break;
+    case Intonation::kExclamation: ending = "!"; break;
+    case Intonation::kContinuation: ending = ","; break;
+  }
+  // The text's own closing punctuation gives way to the drawn one.
+  if (*ending && !words.empty()) {
+    std::string& last = words.back();
+    while (last.size() > 1 && std::strchr(".,!?;:", last.back())) last.pop_back();
+  }
+  std::string out = u.emphasis >= 0 ? "<speak>" : "";
+  for (size_t w = 0; w < words.size(); ++w) {
+    if (w) out += ' ';
+    if (u.emphasis < 0) {
+      out += words[w];
+    } else if (static_cast<int>(w) == u.emphasis) {
+      out += "<emphasis>";
+      AppendEscaped(out, words[w]);
+      out += "</emphasis>";
+    } else {
+      AppendEscaped(out, words[w]);
+    }
+  }
+  out += ending;
+  if (u.emphasis >= 0) out += "</speak>";
+  return out;
 }
 
 Voice RandomVoice(SplitMix64& rng, const std::vector<std::string>& accents,

@@ -80,6 +80,18 @@ TEST(SynthCli, PhrasesConfusablesAndAStreamFromThem) {
   EXPECT_FALSE(fs::exists(set + "/hey_earshot"));
   EXPECT_FALSE(fs::exists(set + "/_unknown_"));
   EXPECT_TRUE(fs::exists(set + "/ok_robot"));
+
+  // Said as written, by any variant; bad voice options named.
+  r = testing::RunEarshot("synth keywords " + set + " --speakers 2 --words 'ok robot' --noise-seconds 1 "
+                          "--intonation=false --emphasis-share 0 --variants whisper,robosoft2");
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = testing::RunEarshot("synth keywords " + set + " --speakers 1 --words yes --variants all,m1");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("--variants: 'all' stands for every variant and is given alone"), std::string::npos)
+      << r.output;
+  r = testing::RunEarshot("synth keywords " + set + " --speakers 1 --words yes --baked-share 1.5");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("--baked-share should be in [0, 1]. Given: 1.5"), std::string::npos) << r.output;
 }
 
 TEST(SynthCli, RefusesAFolderHoldingOtherFiles) {

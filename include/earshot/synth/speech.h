@@ -26,8 +26,12 @@ struct Voice {
 
 // English accents of espeak-ng: en, en-us, en-gb-scotland, en-029, ...
 const std::vector<std::string>& EnglishAccents();
-// Voice variants that still sound like a person (m1-m7, f1-f5, klatt, ...).
+// Voice variants that still sound like a person (m1-m8, f1-f5, klatt,
+// whisper, croak, ...): 78 of espeak-ng 1.51's 101, the default draw.
 const std::vector<std::string>& VoiceVariants();
+// Every variant espeak-ng 1.51 ships: the above, then the effects (robots,
+// echoes, "Demonic", an announcement system), for `--variants all`.
+const std::vector<std::string>& AllVoiceVariants();
 
 // A voice drawn from the accents, the variants and ranges of speed and pitch;
 // from `accents` and `variants` instead when they are not empty (a subset of
@@ -40,10 +44,26 @@ Voice RandomVoice(SplitMix64& rng, const std::vector<std::string>& accents = {},
 // Commands names a speaker in the part of a file name before "_nohash_".
 std::string SpeakerId(const Voice& voice);
 
+// How one take is said beyond its voice: the intonation of its clause
+// (espeak-ng's clause types: a statement falls, a question rises, an
+// exclamation, a continuation before a comma) and, optionally, one word
+// stressed (SSML <emphasis>).
+enum class Intonation { kNone, kStatement, kQuestion, kExclamation, kContinuation };
+
 struct Utterance {
   Voice voice;
   std::string text;
+  Intonation intonation = Intonation::kNone;  // kNone: the text as it is
+  int emphasis = -1;  // index of the word (split at spaces) to stress; -1 none
 };
+
+// The words of a text, split at white space: what `emphasis` counts.
+std::vector<std::string> SpokenWords(const std::string& text);
+
+// What espeak-ng is given for an utterance: the text as it is, or SSML
+// (the text escaped, the stressed word in <emphasis>) ended by the
+// intonation's punctuation ("." "?" "!" ",").
+std::string SpokenMarkup(const Utterance& utterance);
 
 // espeak-ng saying each utterance in turn, each trimmed of its leading and
 // trailing silence and resampled to `sample_rate`. espeak-ng keeps state
