@@ -8,7 +8,9 @@
 #   bash bench/robustness.sh build /tmp/rob bcres configs/kws-bcresnet.toml --set train.epochs=40
 #
 # The data sets are made once in WORK and reused by every later call:
-#   WORK/train        SPEAKERS voices (seed 1) of the training accents and variants
+#   WORK/train        SPEAKERS voices (seed 1) of the training accents and variants;
+#                     TRAIN_SYNTH adds options to its synth (e.g. "--baked-share 0.3":
+#                     then give a WORK of its own, with the family sets linked in)
 #   WORK/fam-<name>   TEST_SPEAKERS voices (seed 2) of one family group below
 # The model is trained on WORK/train (its hash split keeps the test
 # speakers out of training), then evaluated on WORK/train's test split,
@@ -30,13 +32,14 @@ train_variants=m1,m2,m3,m4,m5,f1,f2,f3,klatt,klatt2,klatt3,Alex,Andy,adam,aunty,
 held_variants=m6,m7,f4,f5,klatt4,Annie,anika,benjamin,caleb,grandma,linda,norbert,robert,travis,zac
 
 mkdir -p "$work"
-synth() {  # synth DIR SEED SPEAKERS ACCENTS VARIANTS
+synth() {  # synth DIR SEED SPEAKERS ACCENTS VARIANTS [OPTION ...]
   [[ -f $1/.done ]] && return
   "$earshot" synth keywords "$1" --seed "$2" --speakers "$3" --accents "$4" --variants "$5" \
-    --threads "${THREADS:-2}" --force >"$1.log" 2>&1
+    --threads "${THREADS:-2}" --force "${@:6}" >"$1.log" 2>&1
   touch "$1/.done"
 }
-synth "$work/train" 1 "$speakers" "$train_accents" "$train_variants"
+# shellcheck disable=SC2086  # TRAIN_SYNTH is a list of options
+synth "$work/train" 1 "$speakers" "$train_accents" "$train_variants" ${TRAIN_SYNTH:-}
 synth "$work/fam-seen" 2 "$test_speakers" "$train_accents" "$train_variants"
 synth "$work/fam-new-variants" 2 "$test_speakers" "$train_accents" "$held_variants"
 synth "$work/fam-new-accents" 2 "$test_speakers" "$held_accents" "$train_variants"

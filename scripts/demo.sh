@@ -11,10 +11,10 @@ scripts/build.sh
 
 data=out/demo/keywords
 run=runs/kws-bcresnet
-if [[ ! -f "$data/.made-320-speakers-seed-1" ]]; then
+if [[ ! -f "$data/.made-320-speakers-seed-1-intonation" ]]; then
   rm -rf "$data"
   build/earshot synth keywords "$data" --speakers 320 --seed 1
-  touch "$data/.made-320-speakers-seed-1"
+  touch "$data/.made-320-speakers-seed-1-intonation"
 fi
 rm -rf "$run"
 build/earshot train configs/kws-bcresnet.toml --set data.root="$data" --out "$run"
