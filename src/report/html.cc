@@ -9,24 +9,11 @@
 #include "earshot/report/base64.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/markup.h"
 
 namespace earshot::report {
 
-std::string EscapeHtml(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string EscapeHtml(const std::string& text) { return EscapeMarkup(text); }
 
 std::string DataUri(const std::string& mime, const std::string& bytes) {
   return "data:" + mime + ";base64," + Base64Encode(bytes);

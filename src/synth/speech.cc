@@ -14,6 +14,7 @@
 
 #include "earshot/audio/decode.h"
 #include "earshot/util/error.h"
+#include "earshot/util/markup.h"
 
 namespace earshot {
 namespace {
@@ -259,23 +260,6 @@ const std::vector<std::string>& AllVoiceVariants() {
   return variants;
 }
 
-namespace {
-
-void AppendEscaped(std::string& out, const std::string& text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-}
-
-}  // namespace
-
 std::vector<std::string> SpokenWords(const std::string& text) {
   std::vector<std::string> words;
   size_t at = 0;
@@ -313,11 +297,9 @@ std::string SpokenMarkup(const Utterance& u) {
     if (u.emphasis < 0) {
       out += words[w];
     } else if (static_cast<int>(w) == u.emphasis) {
-      out += "<emphasis>";
-      AppendEscaped(out, words[w]);
-      out += "</emphasis>";
+      out += "<emphasis>" + EscapeMarkup(words[w]) + "</emphasis>";
     } else {
-      AppendEscaped(out, words[w]);
+      out += EscapeMarkup(words[w]);
     }
   }
   out += ending;

@@ -194,7 +194,7 @@ TEST(SynthSpeech, IntonationAndEmphasisAreMarkedUp) {
   u.text = "a<b  & 'c'";
   u.intonation = Intonation::kStatement;
   u.emphasis = 1;
-  EXPECT_EQ(SpokenMarkup(u), "<speak>a&lt;b <emphasis>&amp;</emphasis> &apos;c&apos;.</speak>");
+  EXPECT_EQ(SpokenMarkup(u), "<speak>a&lt;b <emphasis>&amp;</emphasis> &#39;c&#39;.</speak>");
   u.emphasis = 3;
   try {
     SpokenMarkup(u);

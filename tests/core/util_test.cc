@@ -10,6 +10,7 @@
 #include "earshot/util/sha1.h"
 #include "earshot/util/error.h"
 #include "earshot/util/files.h"
+#include "earshot/util/markup.h"
 #include "earshot/util/parallel.h"
 #include "earshot/util/progress.h"
 #include "earshot/util/random.h"
@@ -113,6 +114,12 @@ namespace {
 // FIPS 180 test vectors and the padding edges (55, 56 and 64 bytes: the
 // length field fits the last block, needs another, or starts a new one);
 // the expected digests are Python's hashlib.sha1.
+TEST(EscapeMarkup, TheFiveMarkupCharactersBecomeReferences) {
+  EXPECT_EQ(EscapeMarkup("a<b&c>\"d'"), "a&lt;b&amp;c&gt;&quot;d&#39;");
+  EXPECT_EQ(EscapeMarkup("plain t\xc3\xa9xt"), "plain t\xc3\xa9xt");  // UTF-8 untouched
+  EXPECT_EQ(EscapeMarkup(""), "");
+}
+
 TEST(Sha1, MatchesTheStandardDigests) {
   EXPECT_EQ(Sha1Hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
   EXPECT_EQ(Sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
