@@ -86,11 +86,12 @@ struct KeywordTake {
 std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options);
 
 // The one-second clips of the takes: each word trimmed, at a random level
-// and offset, sometimes over low noise; a baked take through a room and a
-// channel after that (the loader's reverb, eq, highpass, telephone and
-// distortion, each at its default probability: data/augment_wave.h). The words are spoken by one
-// espeak-ng process, in order (see SpeakAll): the same list always gives
-// the same clips. Lists are best one speaker's takes.
+// and offset, sometimes over low noise; a baked take also through a room
+// and a channel (the loader's reverb, eq, highpass, telephone and
+// distortion, each at its default probability: data/augment_wave.h). The
+// words are spoken by one espeak-ng process, in order (see SpeakAll): the
+// same list always gives the same clips. Lists are best one speaker's
+// takes.
 std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake>& takes,
                                                    int sample_rate, double noisy_share);
 
