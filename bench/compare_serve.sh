@@ -7,12 +7,14 @@
 #
 #   bench/compare_serve.sh build/earshot runs/kws/model/best.bundle clip.wav
 #   DURATION=20s CONCURRENCY="1 8 64" TORCH_THREADS=1 EARSHOT_ARGS="--max-batch 64" bench/compare_serve.sh ...
+#   PEER_MALLOC=default bench/compare_serve.sh ...   (the peer without earshot's malloc settings)
 set -euo pipefail
 earshot=$1 bundle=$2 wav=$3
 duration=${DURATION:-20s}
 concurrency=${CONCURRENCY:-"1 8 64"}
 threads=${TORCH_THREADS:-1}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/peer_malloc.sh"
 work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -44,7 +46,7 @@ url_of() {
 # Each keep-alive connection holds one of earshot's HTTP workers: 64 for
 # wrk's 64 connections. The peer starts a thread per connection.
 start earshot "$earshot" serve "$bundle" --port 0 --threads 64 --compute-threads "$threads" ${EARSHOT_ARGS:-}
-start python /usr/bin/python3 "$here/pytorch_serve_kws.py" --port 0 --threads "$threads"
+start python "${peer_env[@]}" /usr/bin/python3 "$here/pytorch_serve_kws.py" --port 0 --threads "$threads"
 earshot_url=$(url_of earshot)
 python_url=$(url_of python)
 echo "earshot $earshot_url  python $python_url  wrk -t1 -d$duration  torch threads $threads"

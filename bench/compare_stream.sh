@@ -5,10 +5,12 @@
 #
 #   bash bench/compare_stream.sh [BUILD_DIR] [SECONDS]
 #   HOUR=0 bash bench/compare_stream.sh ...   (without the hour on stdin)
+#   PEER_MALLOC=default ...                   (the peer without earshot's malloc settings)
 set -euo pipefail
 build=${1:-build}
 seconds=${2:-600}
 hour=${HOUR:-1}
+source "$(dirname "$0")/peer_malloc.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 "$build/bench/bench_stream_bundle" configs/kws-dscnn.toml "$dir/kws.bundle" >/dev/null
@@ -19,7 +21,7 @@ scipy.io.wavfile.write(sys.argv[1], 16000, x.clip(-32768, 32767).astype("<i2"))
 PY
 cpu() { grep -E "User time|System time" "$1" | awk '{s += $NF} END {printf "%.2f", s}'; }
 /usr/bin/time -v "$build/earshot" stream "$dir/kws.bundle" "$dir/noise.wav" --threads 1 >/dev/null 2>"$dir/cpp.txt"
-/usr/bin/time -v /usr/bin/python3 bench/pytorch_stream_kws.py "$dir/noise.wav" --threads 1 >"$dir/py.out" 2>"$dir/py.txt"
+/usr/bin/time -v "${peer_env[@]}" /usr/bin/python3 bench/pytorch_stream_kws.py "$dir/noise.wav" --threads 1 >"$dir/py.out" 2>"$dir/py.txt"
 c=$(cpu "$dir/cpp.txt"); p=$(cpu "$dir/py.txt")
 echo "audio: $seconds s, DS-CNN-S, stride 20 ms, 1 thread"
 echo "earshot stream: cpu $c s, wall $(grep Elapsed "$dir/cpp.txt" | awk '{print $NF}'), real-time factor (cpu) $(echo "$c / $seconds" | bc -l | cut -c1-6)"
