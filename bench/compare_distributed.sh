@@ -16,7 +16,7 @@
 #   bench/compare_distributed.sh [EARSHOT_BINARY] [DATA_DIR]
 #   environment: EPOCHS (2), SPEAKERS (40), MIXTURES (800; 0 skips seed
 #     002), WORK (a temp dir), RECIPE (configs/kws-dscnn.toml), SETS (extra
-#     --set flags for earshot)
+#     --set flags for earshot), PEER_MALLOC (bench/peer_malloc.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-build/earshot}
@@ -28,6 +28,7 @@ RECIPE=${RECIPE:-configs/kws-dscnn.toml}
 SETS=${SETS:-}
 WORK=${WORK:-$(mktemp -d /tmp/earshot_dist_bench.XXXXXX)}
 PY=/usr/bin/python3
+source bench/peer_malloc.sh
 mkdir -p "$WORK"
 if [[ -z "$DATA" ]]; then
   DATA=$WORK/keywords
@@ -45,33 +46,35 @@ print(len(rates) / sum(1 / r for r in rates))
 PYEOF
 }
 
+# One timed training of RECIPE by NPROC processes of one compute thread:
+# a warm-up epoch and EPOCHS timed ones, into OUT.
+train_job() {  # NPROC OUT RECIPE [--set key=value ...]
+  local nproc=$1 out=$2 recipe=$3 extra=()
+  shift 3
+  [[ "$nproc" -gt 1 ]] && extra=(--nproc "$nproc")
+  rm -rf "$out"
+  OMP_NUM_THREADS=1 "$BIN" train "$recipe" --set "train.epochs=$((EPOCHS + 1))" --set train.threads=1 \
+    "$@" --no-report --out "$out" "${extra[@]}" 2>"$out.log" >/dev/null
+}
+
 earshot() {  # NPROC OUT
-  local extra=()
-  [[ "$1" -gt 1 ]] && extra=(--nproc "$1")
-  rm -rf "$2"
-  # shellcheck disable=SC2086
-  OMP_NUM_THREADS=1 "$BIN" train "$RECIPE" --set "data.root=$DATA" --set "train.epochs=$((EPOCHS + 1))" \
-    --set train.threads=1 --set features.feature=mfcc --set features.n_mfcc=10 \
-    --set train.loss.label_smoothing=0 $SETS --no-report --out "$2" "${extra[@]}" 2>"$2.log" >/dev/null
+  # shellcheck disable=SC2086  # SETS is a list of flags
+  train_job "$1" "$2" "$RECIPE" --set "data.root=$DATA" --set features.feature=mfcc \
+    --set features.n_mfcc=10 --set train.loss.label_smoothing=0 $SETS
 }
 
 # Seed 002's recipe, one seed, on the mixtures.
 seed002() {  # NPROC OUT
-  local extra=()
-  [[ "$1" -gt 1 ]] && extra=(--nproc "$1")
-  rm -rf "$2"
-  OMP_NUM_THREADS=1 "$BIN" train configs/seed002-resmish.toml --set "data.root=$WORK/mixtures" \
-    --set "train.epochs=$((EPOCHS + 1))" --set train.seeds=1 --set train.threads=1 \
-    --no-report --out "$2" "${extra[@]}" 2>"$2.log" >/dev/null
+  train_job "$1" "$2" configs/seed002-resmish.toml --set "data.root=$WORK/mixtures" --set train.seeds=1
 }
 
 earshot 1 "$WORK/one"
 E1=$(rate "$WORK/one")
 earshot 2 "$WORK/two"
 E2=$(rate "$WORK/two")
-$PY bench/pytorch_ddp_kws.py --data "$DATA" --split "$WORK/one/model/split.csv" --epochs "$EPOCHS" \
+"${peer_env[@]}" $PY bench/pytorch_ddp_kws.py --data "$DATA" --split "$WORK/one/model/split.csv" --epochs "$EPOCHS" \
   --nproc 1 --threads 1 --workers 1 --port 29541 --json "$WORK/ddp1.json" | sed 's/^/ddp 1: /'
-$PY bench/pytorch_ddp_kws.py --data "$DATA" --split "$WORK/one/model/split.csv" --epochs "$EPOCHS" \
+"${peer_env[@]}" $PY bench/pytorch_ddp_kws.py --data "$DATA" --split "$WORK/one/model/split.csv" --epochs "$EPOCHS" \
   --nproc 2 --threads 1 --workers 1 --port 29542 --json "$WORK/ddp2.json" | sed 's/^/ddp 2: /'
 D1=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$WORK/ddp1.json")
 D2=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$WORK/ddp2.json")

@@ -7,12 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
+source bench/peer_malloc.sh
 ninja -C "$build" bench_features >/dev/null
 rounds="${ROUNDS:-3}"
 for round in $(seq "$rounds"); do
   ours=$("$build/bench/bench_features" --benchmark_repetitions=5 \
            --benchmark_report_aggregates_only=true --benchmark_format=json 2>/dev/null)
-  theirs=$(/usr/bin/python3 bench/torchaudio_melspec.py)
+  theirs=$("${peer_env[@]}" /usr/bin/python3 bench/torchaudio_melspec.py)
   /usr/bin/python3 - "$ours" "$theirs" "$round" <<'PY'
 import json, sys
 ours, theirs, rnd = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]

@@ -25,6 +25,7 @@ SPEAKERS=${SPEAKERS:-40}
 THREADS=${THREADS:-1}
 WORK=${WORK:-$(mktemp -d /tmp/earshot_train_bench.XXXXXX)}
 PY=/usr/bin/python3
+source bench/peer_malloc.sh
 mkdir -p "$WORK"
 extra=()
 for kv in ${EARSHOT_SETS:-}; do extra+=(--set "$kv"); done
@@ -54,7 +55,7 @@ print(len(rates[1:]) / sum(1 / r for r in rates[1:]))
 EOF
 )
 
-$PY bench/pytorch_train_kws.py --data "$DATA" --split "$RUN/model/split.csv" --epochs "$EPOCHS" \
+"${peer_env[@]}" $PY bench/pytorch_train_kws.py --data "$DATA" --split "$RUN/model/split.csv" --epochs "$EPOCHS" \
   --threads "$THREADS" --json "$WORK/pytorch.json" | sed 's/^/pytorch: /'
 P=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['train_clips_per_second'])" "$WORK/pytorch.json")
 

@@ -1,5 +1,4 @@
-# Sourced by bench/compare_stream.sh and bench/compare_serve.sh: the Python
-# peer runs with the malloc settings earshot sets at start-up
+# Sourced by the bench/compare_*.sh scripts: the Python peer runs with the malloc settings earshot sets at start-up
 # (include/earshot/util/allocator.h), read by glibc from the environment,
 # so that the host's cost of page faults does not decide the ratio
 # (docs/benchmarks.md, "Re-measured on another host"). PEER_MALLOC=default
