@@ -92,6 +92,22 @@ bool IsSpeechCommandsWord(const std::string& word) {
   return std::find(all.begin(), all.end(), word) != all.end();
 }
 
+// `--variants all`: every variant espeak-ng has.
+bool IsEveryVariant(const std::vector<std::string>& variants) {
+  return variants == std::vector<std::string>{"all"};
+}
+
+// The room and channel augmentations a baked clip goes through, each at
+// the loader's default probability.
+const AugmentOptions& BakedAugmentations() {
+  static const AugmentOptions baked = [] {
+    AugmentOptions o;
+    o.reverb = o.eq = o.highpass = o.telephone = o.distortion = true;
+    return o;
+  }();
+  return baked;
+}
+
 // Each name one of `known`, none twice: the families voices are drawn from.
 void CheckVoiceFamilies(const std::string& option, const std::vector<std::string>& given,
                         const std::vector<std::string>& known) {
@@ -173,7 +189,7 @@ void KeywordOptions::Validate() const {
   if (variants.size() > 1 && std::count(variants.begin(), variants.end(), "all")) {
     ThrowOption("--variants: 'all' stands for every variant and is given alone");
   }
-  if (variants != std::vector<std::string>{"all"}) {
+  if (!IsEveryVariant(variants)) {
     CheckVoiceFamilies("--variants", variants, AllVoiceVariants());
   }
   option_checks::InRange("emphasis_share", emphasis_share, 0, 1);
@@ -247,7 +263,7 @@ std::vector<KeywordTake> PlanKeywordTakes(const KeywordOptions& options) {
   std::set<std::string> ids;
   std::vector<Voice> voices;
   const std::vector<std::string>& variants =
-      options.variants == std::vector<std::string>{"all"} ? AllVoiceVariants() : options.variants;
+      IsEveryVariant(options.variants) ? AllVoiceVariants() : options.variants;
   while (static_cast<int>(voices.size()) < options.speakers) {
     Voice v = RandomVoice(rng, options.accents, variants);
     // Voices are drawn from millions of settings; a repeated id is rare and
@@ -321,8 +337,7 @@ std::vector<std::vector<float>> RenderKeywordTakes(const std::vector<KeywordTake
     const size_t offset = static_cast<size_t>(rng.Int(0, static_cast<int>(clip - speech.size())));
     std::copy(speech.begin(), speech.end(), out.begin() + static_cast<long>(offset));
     // As the loader orders them: the room, then the noise, then the channel.
-    AugmentOptions baked;
-    baked.reverb = baked.eq = baked.highpass = baked.telephone = baked.distortion = true;
+    const AugmentOptions& baked = BakedAugmentations();
     SplitMix64 bake_rng(MixSeed(takes[t].seed, HashString("baked")));
     const auto n = static_cast<int64_t>(clip);
     if (takes[t].baked) AugmentRoom(out.data(), n, sample_rate, baked, AugmentSources{}, bake_rng);

@@ -43,6 +43,9 @@ int Initialise() {
   return rate;
 }
 
+// SpokenMarkup writes SSML exactly when a word is stressed.
+bool UsesSsml(const Utterance& u) { return u.emphasis >= 0; }
+
 // Exit codes of the child; kNoVoice + i and kSynthFailed + i name utterance i.
 constexpr int kSpoke = 0, kPipeFailed = 1, kNoVoice = 2, kSynthFailed = 3;
 
@@ -79,7 +82,7 @@ bool WriteAll(int fd, const void* data, size_t size) {
     std::vector<short> pcm;
     const std::string& text = texts[i];
     const unsigned flags =
-        espeakCHARS_UTF8 | (utterances[i].emphasis >= 0 ? unsigned{espeakSSML} : 0u);
+        espeakCHARS_UTF8 | (UsesSsml(utterances[i]) ? unsigned{espeakSSML} : 0u);
     if (espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, flags, nullptr, &pcm) !=
         EE_OK) {
       WriteAll(fd, &failed, 4);
@@ -253,7 +256,7 @@ const std::vector<std::string>& AllVoiceVariants() {
           "RicishayMax3", "Storm", "Tweaky", "UniRobot", "anikaRobot", "announcer", "fast",
           "kaukovalta", "pablo", "robosoft", "robosoft2", "robosoft3", "robosoft4", "robosoft5",
           "robosoft6", "robosoft7", "robosoft8"}) {
-      if (std::find(all.begin(), all.end(), effect) == all.end()) all.push_back(effect);
+      all.push_back(effect);
     }
     return all;
   }();
@@ -291,10 +294,11 @@ std::string SpokenMarkup(const Utterance& u) {
     std::string& last = words.back();
     while (last.size() > 1 && std::strchr(".,!?;:", last.back())) last.pop_back();
   }
-  std::string out = u.emphasis >= 0 ? "<speak>" : "";
+  const bool ssml = UsesSsml(u);
+  std::string out = ssml ? "<speak>" : "";
   for (size_t w = 0; w < words.size(); ++w) {
     if (w) out += ' ';
-    if (u.emphasis < 0) {
+    if (!ssml) {
       out += words[w];
     } else if (static_cast<int>(w) == u.emphasis) {
       out += "<emphasis>" + EscapeMarkup(words[w]) + "</emphasis>";
@@ -303,7 +307,7 @@ std::string SpokenMarkup(const Utterance& u) {
     }
   }
   out += ending;
-  if (u.emphasis >= 0) out += "</speak>";
+  if (ssml) out += "</speak>";
   return out;
 }
 
