@@ -6,7 +6,10 @@
 // - Facade/ClassifySamples: the same without the decoding;
 // - Facade/DecodeFile: the decoding alone;
 // - Model/Forward: DS-CNN-S's forward pass alone on batches of 1 and 32
-//   windows, as loaded and as prepared for inference (batch norms folded).
+//   windows, as loaded and as prepared for inference (batch norms folded);
+// - Model/ForwardPass: the probabilities of such a batch as the predictor
+//   and the detector compute them (inference/forward_pass.h), on XNNPACK
+//   (xnnpack:1) or LibTorch (xnnpack:0, EARSHOT_FORWARD=torch).
 // The bundle is DS-CNN-S as configs/kws-dscnn.toml builds it, with random
 // weights (its cost does not depend on them), written to a temporary folder.
 //
@@ -15,6 +18,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,6 +30,7 @@
 #include "earshot/earshot.h"
 #include "earshot/features/frontend.h"
 #include "earshot/inference/bundle.h"
+#include "earshot/inference/forward_pass.h"
 #include "earshot/models/zoo.h"
 #include "earshot/training/recipe.h"
 #include "earshot/training/trainer.h"
@@ -115,6 +120,32 @@ void Forward(benchmark::State& state) {
 BENCHMARK(Forward)
     ->Name("Model/Forward")
     ->ArgNames({"batch", "prepared"})
+    ->ArgsProduct({{1, 32}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond);
+
+void Pass(benchmark::State& state) {
+  const int64_t batch = state.range(0);
+  const char* before = std::getenv("EARSHOT_FORWARD");
+  const std::string kept = before ? before : "";
+  setenv("EARSHOT_FORWARD", state.range(1) ? "auto" : "torch", 1);
+  const ForwardPass pass(LoadInferenceBundle(Files().bundle));
+  before ? setenv("EARSHOT_FORWARD", kept.c_str(), 1) : unsetenv("EARSHOT_FORWARD");
+  const std::shared_ptr<const Bundle> shape_of = LoadInferenceBundle(Files().bundle);
+  int64_t example = 1;
+  for (int64_t d : shape_of->info.example_shape) example *= d;
+  const torch::Tensor x = torch::randn({batch * example});
+  std::vector<float> probs(static_cast<size_t>(batch) * shape_of->info.labels.size());
+  for (int i = 0; i < 3; ++i) pass.Run(x.data_ptr<float>(), batch, probs.data());
+  for (auto _ : state) {
+    pass.Run(x.data_ptr<float>(), batch, probs.data());
+    benchmark::DoNotOptimize(probs.data());
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+  state.SetLabel(pass.backend());
+}
+BENCHMARK(Pass)
+    ->Name("Model/ForwardPass")
+    ->ArgNames({"batch", "xnnpack"})
     ->ArgsProduct({{1, 32}, {0, 1}})
     ->Unit(benchmark::kMicrosecond);
 

@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config git ccache
-  libtorch-dev libopenblas0 libgloo-dev
+  libtorch-dev libopenblas0 libgloo-dev libxnnpack-dev libpthreadpool-dev
   libsndfile1-dev libsoxr-dev libfftw3-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libbenchmark-dev

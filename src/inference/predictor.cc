@@ -13,6 +13,7 @@
 #include "earshot/data/readers.h"
 #include "earshot/data/feature_norm.h"
 #include "earshot/features/frontend.h"
+#include "earshot/inference/forward_pass.h"
 #include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "earshot/util/progress.h"
@@ -30,7 +31,8 @@ void PredictorOptions::Validate() const {
 struct Predictor::Impl {
   std::string path;
   PredictorOptions options;
-  std::shared_ptr<const Bundle> bundle;
+  std::unique_ptr<ForwardPass> forward;  // holds the bundle
+  const Bundle* bundle = nullptr;
   std::unique_ptr<FrontEnd> frontend;
   FeatureNorm norm;
   int64_t window = 0;
@@ -47,8 +49,6 @@ struct Predictor::Impl {
 std::vector<float> Predictor::Impl::Run(const float* windows, int64_t count) const {
   std::vector<float> probs(static_cast<size_t>(count * classes));
   std::vector<float> features;
-  const auto& shape = bundle->info.example_shape;
-  c10::InferenceMode inference;
   for (int64_t first = 0; first < count; first += options.batch_size) {
     const int64_t size = std::min<int64_t>(options.batch_size, count - first);
     features.resize(static_cast<size_t>(size * example_size));
@@ -56,11 +56,7 @@ std::vector<float> Predictor::Impl::Run(const float* windows, int64_t count) con
     if (norm.mode != "none") {
       for (int64_t i = 0; i < size; ++i) norm.Apply(features.data() + i * example_size, example_size);
     }
-    std::vector<int64_t> batch_shape{size};
-    batch_shape.insert(batch_shape.end(), shape.begin(), shape.end());
-    const auto x = torch::from_blob(features.data(), batch_shape, torch::kFloat32);
-    const auto p = Probabilities(bundle->info.output, bundle->model->forward(x)).contiguous();
-    std::copy(p.data_ptr<float>(), p.data_ptr<float>() + p.numel(), probs.data() + first * classes);
+    forward->Run(features.data(), size, probs.data() + first * classes);
   }
   return probs;
 }
@@ -87,7 +83,8 @@ Predictor::Predictor(std::shared_ptr<const Bundle> bundle, const PredictorOption
   Impl& m = *impl_;
   m.path = bundle->path;
   m.options = options;
-  m.bundle = std::move(bundle);
+  m.forward = std::make_unique<ForwardPass>(std::move(bundle));
+  m.bundle = m.forward->bundle().get();
   const BundleInfo& info = m.bundle->info;
   const std::string& bundle_path = m.path;
   m.frontend = std::make_unique<FrontEnd>(info.features);
@@ -106,7 +103,7 @@ Predictor::Predictor(std::shared_ptr<const Bundle> bundle, const PredictorOption
 Predictor::~Predictor() = default;
 
 const BundleInfo& Predictor::info() const { return impl_->bundle->info; }
-const std::shared_ptr<const Bundle>& Predictor::bundle() const { return impl_->bundle; }
+const std::shared_ptr<const Bundle>& Predictor::bundle() const { return impl_->forward->bundle(); }
 const std::string& Predictor::path() const { return impl_->path; }
 const std::vector<std::string>& Predictor::labels() const { return impl_->bundle->info.labels; }
 int Predictor::sample_rate() const { return impl_->bundle->info.features.sample_rate; }

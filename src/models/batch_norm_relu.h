@@ -48,6 +48,8 @@ class BatchNormRelu2dImpl : public torch::nn::Cloneable<BatchNormRelu2dImpl> {
   // folded). The weights no longer match the saved ones: a folded model is
   // never trained or saved (Classifier::folded).
   bool FoldInto(torch::nn::Conv2dImpl& conv);
+  // True once folded: forward is the ReLU alone.
+  bool folded() const { return folded_; }
 
   torch::nn::BatchNormOptions options;
   torch::Tensor weight, bias, running_mean, running_var, num_batches_tracked;

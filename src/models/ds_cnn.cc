@@ -33,6 +33,13 @@ class DsBlockImpl : public torch::nn::Module {
     return pointwise_norm_->FoldInto(*pointwise_) || depthwise;
   }
 
+  bool folded() const { return depthwise_norm_->folded() && pointwise_norm_->folded(); }
+
+  void DescribeNative(NativePlan* plan) const {
+    plan->layers.push_back(NativeConv2d(*depthwise_, /*relu=*/true));
+    plan->layers.push_back(NativeConv2d(*pointwise_, /*relu=*/true));
+  }
+
  private:
   torch::nn::Conv2d depthwise_;
   BatchNormRelu2d depthwise_norm_;
@@ -70,6 +77,23 @@ class DsCnnImpl : public Classifier {
     for (auto& block : blocks_) {
       if (block->FoldBatchNorms()) folded_ = true;
     }
+  }
+
+  // Every layer folded: convolutions with their ReLUs, the pool, the Dense
+  // layer (dropout is nothing in eval mode).
+  std::shared_ptr<const NativePlan> DescribeNative(const Shape& example_shape) const override {
+    bool all_folded = !is_training() && norm_->folded();
+    for (const auto& block : blocks_) all_folded = all_folded && block->folded();
+    if (!all_folded || example_shape.size() != 3) return nullptr;
+    auto plan = std::make_shared<NativePlan>();
+    plan->input_shape = example_shape;
+    const auto [top, bottom] = TfSamePadding(example_shape[1], kKernel[0], 2);
+    const auto [left, right] = TfSamePadding(example_shape[2], kKernel[1], 2);
+    plan->layers.push_back(NativeConv2d(*conv_, /*relu=*/true, {top, bottom, left, right}));
+    for (const auto& block : blocks_) block->DescribeNative(plan.get());
+    plan->layers.push_back(NativeGlobalAveragePool(out_->options.in_features()));
+    plan->layers.push_back(NativeDense(*out_, /*relu=*/false));
+    return plan;
   }
 
  private:

@@ -72,18 +72,77 @@ void HeNormalInit(torch::Tensor weight) {
   weight.clamp_(-2 * std, 2 * std);
 }
 
+std::pair<int64_t, int64_t> TfSamePadding(int64_t n, int64_t kernel, int64_t stride) {
+  const int64_t out = (n + stride - 1) / stride;
+  const int64_t total = std::max<int64_t>((out - 1) * stride + kernel - n, 0);
+  return {total / 2, total - total / 2};
+}
+
 torch::Tensor TfSamePad2d(const torch::Tensor& x, const std::vector<int64_t>& kernel,
                           const std::vector<int64_t>& stride) {
   std::vector<int64_t> pad(4);  // F::pad order: last dim first (left, right, top, bottom)
   for (int axis = 0; axis < 2; ++axis) {
-    const int64_t n = x.size(x.dim() - 2 + axis);
-    const int64_t out = (n + stride[axis] - 1) / stride[axis];
-    const int64_t total = std::max<int64_t>((out - 1) * stride[axis] + kernel[axis] - n, 0);
+    const auto [before, after] = TfSamePadding(x.size(x.dim() - 2 + axis), kernel[axis], stride[axis]);
     const int slot = axis == 0 ? 2 : 0;
-    pad[slot] = total / 2;
-    pad[slot + 1] = total - total / 2;
+    pad[slot] = before;
+    pad[slot + 1] = after;
   }
   return torch::nn::functional::pad(x, torch::nn::functional::PadFuncOptions(pad));
+}
+
+namespace {
+
+std::vector<float> FloatValues(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+}  // namespace
+
+NativeLayer NativeConv2d(const torch::nn::Conv2dImpl& conv, bool relu, const Padding2d& extra) {
+  const auto& o = conv.options;
+  const auto* pad = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
+  if (!pad || !c10::holds_alternative<torch::enumtype::kZeros>(o.padding_mode()) || o.transposed()) {
+    throw Error(ErrorKind::kInternal, "a native plan takes a Conv2d with numeric zero padding only");
+  }
+  NativeLayer l;
+  l.kind = NativeLayer::Kind::kConv2d;
+  l.in_channels = o.in_channels();
+  l.out_channels = o.out_channels();
+  l.groups = o.groups();
+  l.kernel_h = (*o.kernel_size())[0];
+  l.kernel_w = (*o.kernel_size())[1];
+  l.stride_h = (*o.stride())[0];
+  l.stride_w = (*o.stride())[1];
+  l.dilation_h = (*o.dilation())[0];
+  l.dilation_w = (*o.dilation())[1];
+  l.pad_top = (**pad)[0] + extra.top;
+  l.pad_bottom = (**pad)[0] + extra.bottom;
+  l.pad_left = (**pad)[1] + extra.left;
+  l.pad_right = (**pad)[1] + extra.right;
+  l.relu = relu;
+  // torch: [out][in / groups][kh][kw]; the plan: channels last.
+  l.weights = FloatValues(conv.weight.permute({0, 2, 3, 1}));
+  l.bias = conv.bias.defined() ? FloatValues(conv.bias) : std::vector<float>(static_cast<size_t>(l.out_channels));
+  return l;
+}
+
+NativeLayer NativeDense(const torch::nn::LinearImpl& linear, bool relu) {
+  NativeLayer l;
+  l.kind = NativeLayer::Kind::kDense;
+  l.in_channels = linear.options.in_features();
+  l.out_channels = linear.options.out_features();
+  l.relu = relu;
+  l.weights = FloatValues(linear.weight);
+  l.bias = linear.bias.defined() ? FloatValues(linear.bias) : std::vector<float>(static_cast<size_t>(l.out_channels));
+  return l;
+}
+
+NativeLayer NativeGlobalAveragePool(int64_t channels) {
+  NativeLayer l;
+  l.kind = NativeLayer::Kind::kGlobalAveragePool;
+  l.in_channels = l.out_channels = channels;
+  return l;
 }
 
 SequentialClassifierImpl::SequentialClassifierImpl(torch::nn::Sequential net)

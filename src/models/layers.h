@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include "earshot/models/native_plan.h"
 #include "earshot/models/zoo.h"
 
 namespace earshot {
@@ -56,6 +57,19 @@ void HeNormalInit(torch::Tensor weight);
 // odd pixel padded at the end, as tf.nn.conv2d does.
 torch::Tensor TfSamePad2d(const torch::Tensor& x, const std::vector<int64_t>& kernel,
                           const std::vector<int64_t>& stride);
+// The zeros TfSamePad2d adds before and after an axis of length n.
+std::pair<int64_t, int64_t> TfSamePadding(int64_t n, int64_t kernel, int64_t stride);
+
+// Layers of a NativePlan (models/native_plan.h) from a model's modules, the
+// weights copied into the plan's layouts. NativeConv2d adds the module's
+// own padding to the given zeros; a module padding other than numbers
+// ("same", "valid") or another padding mode than zeros is an Error.
+struct Padding2d {
+  int64_t top = 0, bottom = 0, left = 0, right = 0;
+};
+NativeLayer NativeConv2d(const torch::nn::Conv2dImpl& conv, bool relu, const Padding2d& extra = {});
+NativeLayer NativeDense(const torch::nn::LinearImpl& linear, bool relu);
+NativeLayer NativeGlobalAveragePool(int64_t channels);
 
 // A Classifier whose whole forward is one Sequential.
 class SequentialClassifierImpl : public Classifier {

@@ -48,6 +48,10 @@ torch::Tensor Probabilities(const std::string& output, const torch::Tensor& logi
   ThrowOption("model output should be softmax | sigmoid. Given: '" + output + "'");
 }
 
+std::shared_ptr<const NativePlan> Classifier::DescribeNative(const std::vector<int64_t>& /*example_shape*/) const {
+  return nullptr;
+}
+
 void Classifier::FoldBatchNorms() {
   for (const auto& m : modules(/*include_self=*/true)) {
     const auto* seq = m->as<torch::nn::SequentialImpl>();

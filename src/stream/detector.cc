@@ -8,6 +8,7 @@
 
 #include "earshot/data/feature_norm.h"
 #include "earshot/inference/bundle.h"
+#include "earshot/inference/forward_pass.h"
 #include "earshot/models/zoo.h"
 #include "earshot/stream/stream_frontend.h"
 #include "earshot/util/error.h"
@@ -68,7 +69,8 @@ void ApplyStreamSetting(const std::string& key, const std::string& value, Stream
 }
 
 struct StreamingDetector::Impl {
-  std::shared_ptr<const Bundle> bundle;  // shared, read-only
+  std::unique_ptr<ForwardPass> forward;  // holds the bundle (shared, read-only)
+  const Bundle* bundle = nullptr;
   StreamOptions options;
   std::unique_ptr<StreamFrontEnd> frontend;
   std::optional<PosteriorSmoother> smoother;
@@ -80,6 +82,7 @@ struct StreamingDetector::Impl {
   int64_t stride_frames = 0;
   int64_t next_window = 0;    // index of the next window to run
   std::vector<float> features;
+  std::vector<float> probs;
   PosteriorObserver observer;
 
   double Ms(int64_t sample) const { return static_cast<double>(sample) * 1000.0 / rate; }
@@ -91,7 +94,6 @@ void StreamingDetector::Impl::RunReady(std::vector<StreamEvent>* events) {
   const int64_t size = frontend->frame_size();
   const int64_t example = size * window_frames;
   const int classes = static_cast<int>(bundle->info.labels.size());
-  c10::InferenceMode inference;
   while (next_window * stride_frames + window_frames <= frontend->frames()) {
     const int64_t ready = (frontend->frames() - window_frames) / stride_frames + 1 - next_window;
     const int64_t count = std::min<int64_t>(ready, options.batch_size);
@@ -106,15 +108,11 @@ void StreamingDetector::Impl::RunReady(std::vector<StreamEvent>* events) {
       }
       norm.Apply(x, example);
     }
-    std::vector<int64_t> shape{count};
-    shape.insert(shape.end(), bundle->info.example_shape.begin(), bundle->info.example_shape.end());
-    const auto p = Probabilities(bundle->info.output,
-                                 bundle->model->forward(torch::from_blob(features.data(), shape, torch::kFloat32)))
-                       .contiguous();
-    const float* probs = p.data_ptr<float>();
+    probs.resize(static_cast<size_t>(count * classes));
+    forward->Run(features.data(), count, probs.data());
     for (int64_t w = 0; w < count; ++w) {
       const double end_ms = Ms((next_window + w) * stride + window);
-      const std::vector<float> row(probs + w * classes, probs + (w + 1) * classes);
+      const std::vector<float> row(probs.begin() + w * classes, probs.begin() + (w + 1) * classes);
       if (observer) observer(end_ms, row);
       if (const auto d = smoother->Add(end_ms, row)) {
         events->push_back({end_ms - Ms(window), end_ms, bundle->info.labels[static_cast<size_t>(d->label)], d->score});
@@ -135,7 +133,8 @@ StreamingDetector::StreamingDetector(std::shared_ptr<const Bundle> bundle, const
   if (!bundle) ThrowOption("StreamingDetector: no bundle given (a null pointer)");
   Impl& m = *impl_;
   m.options = options;
-  m.bundle = std::move(bundle);
+  m.forward = std::make_unique<ForwardPass>(std::move(bundle));
+  m.bundle = m.forward->bundle().get();
   const BundleInfo& info = m.bundle->info;
   const std::string& bundle_path = m.bundle->path;
   const FrontEndOptions& fo = info.features;

@@ -26,6 +26,8 @@
 
 namespace earshot {
 
+struct NativePlan;  // earshot/models/native_plan.h
+
 class Classifier : public torch::nn::Module {
  public:
   // x: [B, ...example_shape] as the front end makes it; returns logits [B, classes].
@@ -39,6 +41,12 @@ class Classifier : public torch::nn::Module {
   // True once folded: the weights no longer match the saved ones, so the
   // model may not be trained or saved (SaveBundle refuses it).
   bool folded() const { return folded_; }
+
+  // The model's inference pass as plain layers (models/native_plan.h) for
+  // examples of `example_shape`, once prepared for inference
+  // (PrepareForInference); null when it has none, not prepared or not
+  // folded. This one has none; DS-CNN overrides it. Reads the weights only.
+  virtual std::shared_ptr<const NativePlan> DescribeNative(const std::vector<int64_t>& example_shape) const;
 
  protected:
   bool folded_ = false;
