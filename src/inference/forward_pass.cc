@@ -73,8 +73,6 @@ const char* ForwardPass::backend() const { return impl_->plan ? "xnnpack" : "lib
 void ForwardPass::Run(const float* x, int64_t count, float* out) const {
   if (count < 1) return;
   const Bundle& b = *impl_->bundle;
-  std::vector<int64_t> shape{count};
-  shape.insert(shape.end(), b.info.example_shape.begin(), b.info.example_shape.end());
   c10::InferenceMode inference;
   torch::Tensor logits;
   if (impl_->plan) {
@@ -83,6 +81,8 @@ void ForwardPass::Run(const float* x, int64_t count, float* out) const {
     plan->Run(x, count, logits.data_ptr<float>());
     impl_->Give(std::move(plan));
   } else {
+    std::vector<int64_t> shape{count};
+    shape.insert(shape.end(), b.info.example_shape.begin(), b.info.example_shape.end());
     // from_blob does not copy; the model only reads its input.
     logits = b.model->forward(torch::from_blob(const_cast<float*>(x), shape, torch::kFloat32));
   }

@@ -6,15 +6,12 @@
 #include <map>
 #include <set>
 
-#include <torch/torch.h>
-
 #include "earshot/audio/decode.h"
 #include "earshot/data/clip_length.h"
 #include "earshot/data/readers.h"
 #include "earshot/data/feature_norm.h"
 #include "earshot/features/frontend.h"
 #include "earshot/inference/forward_pass.h"
-#include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "earshot/util/progress.h"
 

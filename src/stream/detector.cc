@@ -4,12 +4,9 @@
 #include <cmath>
 #include <optional>
 
-#include <torch/torch.h>
-
 #include "earshot/data/feature_norm.h"
 #include "earshot/inference/bundle.h"
 #include "earshot/inference/forward_pass.h"
-#include "earshot/models/zoo.h"
 #include "earshot/stream/stream_frontend.h"
 #include "earshot/util/error.h"
 
