@@ -18,6 +18,7 @@
 #include "earshot/util/error.h"
 #include "inference/xnnpack_plan.h"
 #include "models/batch_norm_relu.h"
+#include "models/layers.h"
 
 namespace earshot {
 namespace {
@@ -148,12 +149,7 @@ NativeLayer Dense(int64_t in, int64_t out) {
   return l;
 }
 
-NativeLayer Pool(int64_t c) {
-  NativeLayer l;
-  l.kind = NativeLayer::Kind::kGlobalAveragePool;
-  l.in_channels = l.out_channels = c;
-  return l;
-}
+NativeLayer Pool(int64_t c) { return models::NativeGlobalAveragePool(c); }
 
 std::string Refusal(const NativePlan& plan) {
   try {
