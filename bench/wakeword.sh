@@ -1,28 +1,33 @@
 #!/bin/bash
 # The wake-word protocol of docs/recipes.md ("Wake word from text"): train
 # configs/wakeword.toml on "hey earshot" from text, choose the threshold
-# for 1 false alarm an hour on one negative hour, then report the
-# false-reject rate on a positive stream and the false alarms on a second
-# negative hour, all three made of voices never trained on.
+# for 1 false alarm an hour on HOURS negative hours of other voices (and
+# count its false rejects on a positive stream of those voices, to compare
+# recipes), then report, on voices never used for training or choosing,
+# the false-reject rate on a positive stream and the false alarms per hour
+# on HOURS more negative hours.
 #
 #   bash bench/wakeword.sh BUILD_DIR WORK NAME [--set key=value ...]
 #   bash bench/wakeword.sh build /tmp/wake recipe
 #   SPEAKERS=80 EPOCHS=12 bash bench/wakeword.sh build /tmp/wake small --set data.unknown_percentage=100
 #
-# Data (made once in WORK, reused by later calls with the same SPEAKERS
-# and REPEATS):
+# Data (made once in WORK, reused by later calls with the same SPEAKERS,
+# REPEATS, VOICES and HOURS):
 #   WORK/keywords-S-R   the phrase by S voices (seed 1), R takes each, and near misses
-#   WORK/others         60 other voices (seed 2): the positive stream (20 min) and
-#                       the negative hour the threshold is chosen on
-#   WORK/others3        60 more voices (seed 3): a second negative hour, for the
-#                       false alarms the chosen threshold gives on audio it was not chosen on
+#   WORK/tune-V         V other voices (seed 2, default 180): HOURS negative hours
+#                       (default 3), on which the threshold is chosen, and a
+#                       positive stream (30 min), on which recipes are compared
+#   WORK/test-V         V more voices (seed 3): the positive stream (30 min) the
+#                       false-reject rate is counted on, and HOURS negative hours
+#                       for the false alarms per hour of the chosen threshold
 # Results: WORK/NAME/results.txt and stdout.
 set -euo pipefail
-[[ $# -ge 3 ]] || { sed -n 2,13p "$0"; exit 2; }
+[[ $# -ge 3 ]] || { sed -n 2,23p "$0"; exit 2; }
 cd "$(dirname "$0")/.."   # BUILD_DIR and WORK may be relative to the checkout
 build=$1 work=$2 name=$3
 shift 3
 speakers=${SPEAKERS:-320} repeats=${REPEATS:-4} epochs=${EPOCHS:-}
+voices=${VOICES:-180} hours=${HOURS:-3}
 earshot=$(realpath "$build/earshot")
 mkdir -p "$work"
 
@@ -38,12 +43,14 @@ stream() {  # stream OUT.wav FROM MINUTES [--negative]
     "${@:4}" >"$1.log" 2>&1
 }
 train_set=$work/keywords-$speakers-$repeats
+tune=$work/tune-$voices test=$work/test-$voices
 keywords "$train_set" 1 "$speakers" "$repeats"
-keywords "$work/others" 2 60 1
-keywords "$work/others3" 3 60 1
-stream "$work/positive.wav" "$work/others" 20
-stream "$work/negative.wav" "$work/others" 60 --negative
-stream "$work/negative3.wav" "$work/others3" 60 --negative
+keywords "$tune" 2 "$voices" 1
+keywords "$test" 3 "$voices" 1
+stream "$tune-negative-${hours}h.wav" "$tune" $((hours * 60)) --negative
+stream "$tune-positive.wav" "$tune" 30
+stream "$test-positive.wav" "$test" 30
+stream "$test-negative-${hours}h.wav" "$test" $((hours * 60)) --negative
 
 run=$work/$name
 if [[ ! -f $run/model/best.bundle ]]; then
@@ -52,31 +59,34 @@ if [[ ! -f $run/model/best.bundle ]]; then
 fi
 op=$run/op.bundle
 cp "$run/model/best.bundle" "$op"
-"$earshot" eval-stream "$op" "$work/negative.wav" "$work/negative.truth.csv" \
-  --target-fa-per-hour 1 --write-thresholds --out "$run/negative" >/dev/null 2>"$run/negative.log"
-"$earshot" eval-stream "$op" "$work/positive.wav" "$work/positive.truth.csv" \
-  --spans "$work/positive.spans.csv" --out "$run/positive" >/dev/null 2>"$run/positive.log"
-"$earshot" eval-stream "$op" "$work/negative3.wav" "$work/negative3.truth.csv" \
-  --out "$run/negative3" >/dev/null 2>"$run/negative3.log"
-/usr/bin/python3 - "$run" "$speakers" "$repeats" <<'PY' | tee "$run/results.txt"
+"$earshot" eval-stream "$op" "$tune-negative-${hours}h.wav" "$tune-negative-${hours}h.truth.csv" \
+  --target-fa-per-hour 1 --write-thresholds --out "$run/tune" >/dev/null 2>"$run/tune.log"
+"$earshot" eval-stream "$op" "$tune-positive.wav" "$tune-positive.truth.csv" \
+  --out "$run/tune-positive" >/dev/null 2>"$run/tune-positive.log"
+"$earshot" eval-stream "$op" "$test-positive.wav" "$test-positive.truth.csv" \
+  --spans "$test-positive.spans.csv" --out "$run/positive" >/dev/null 2>"$run/positive.log"
+"$earshot" eval-stream "$op" "$test-negative-${hours}h.wav" "$test-negative-${hours}h.truth.csv" \
+  --out "$run/negative" >/dev/null 2>"$run/negative.log"
+/usr/bin/python3 - "$run" "$speakers" "$repeats" "$voices" "$hours" <<'PY' | tee "$run/results.txt"
 import json, sys
-run, speakers, repeats = sys.argv[1:]
+run, speakers, repeats, voices, hours = sys.argv[1:]
 epochs = len(open(f"{run}/model/log.csv").read().splitlines()) - 1
 test = json.load(open(f"{run}/model/metrics_test.json"))
-neg = json.load(open(f"{run}/negative/metrics.json"))
+tune = json.load(open(f"{run}/tune/metrics.json"))
+tune_pos = json.load(open(f"{run}/tune-positive/metrics.json"))
 pos = json.load(open(f"{run}/positive/metrics.json"))
-neg3 = json.load(open(f"{run}/negative3/metrics.json"))
+neg = json.load(open(f"{run}/negative/metrics.json"))
 def kw(m):
     return next(k for k in m["keywords"] if k["label"] == "hey_earshot")
-chosen = next(c for c in neg["operating_point"]["chosen"] if c["label"] == "hey_earshot")
+chosen = next(c for c in tune["operating_point"]["chosen"] if c["label"] == "hey_earshot")
 lat = pos["latency"]
 print(f"{run}: {speakers} voices x {repeats} takes, {epochs} epochs")
 print(f"  clips: test accuracy {test['accuracy']:.4f}")
-print(f"  threshold for <= 1 false alarm/h on the tuning hour: {chosen['threshold']}"
-      f" ({kw(neg)['false_alarms']} false alarms there at the bundle's thresholds before)")
-print(f"  positive stream (20 min): false-reject rate {kw(pos)['false_reject_rate']:.4f}"
+print(f"  threshold for <= 1 false alarm/h on {hours} tuning hours ({voices} voices): {chosen['threshold']};"
+      f" false-reject rate on their positive stream {kw(tune_pos)['false_reject_rate']:.4f}")
+print(f"  positive stream (30 min, {voices} other voices): false-reject rate {kw(pos)['false_reject_rate']:.4f}"
       f" ({kw(pos)['found']} of {kw(pos)['words']} found), {kw(pos)['false_alarms']} false alarms;"
       f" latency median {lat.get('median_ms', float('nan')):.0f} ms, p95 {lat.get('p95_ms', float('nan')):.0f} ms")
-print(f"  second negative hour: {kw(neg3)['false_alarms']} false alarms,"
-      f" {kw(neg3)['false_alarms_per_hour']:.2f} per hour")
+print(f"  {hours} negative hours of those voices: {kw(neg)['false_alarms']} false alarms,"
+      f" {kw(neg)['false_alarms_per_hour']:.2f} per hour")
 PY
