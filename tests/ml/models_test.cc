@@ -16,6 +16,7 @@
 #include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "models/batch_norm_relu.h"
+#include "random_batch_norms.h"
 
 namespace earshot {
 namespace {
@@ -173,23 +174,6 @@ TEST_P(RecipeModel, TrainsOnALastBatchOfOneAndEvaluatesABatchOfOne) {
   EXPECT_TRUE(torch::allclose(one[0], two[0], 1e-4, 1e-5)) << one << two;
 }
 
-// Batch norms with statistics and affine parameters away from the
-// identity, so that a wrong fold shows.
-void RandomiseBatchNorms(torch::nn::Module& model) {
-  torch::NoGradGuard no_grad;
-  const auto set = [](torch::Tensor mean, torch::Tensor var, torch::Tensor weight, torch::Tensor bias) {
-    mean.uniform_(-0.5, 0.5);
-    var.uniform_(0.5, 2.0);
-    if (weight.defined()) weight.uniform_(0.5, 1.5);
-    if (bias.defined()) bias.uniform_(-0.2, 0.2);
-  };
-  for (const auto& m : model.modules()) {
-    if (auto* n = m->as<models::BatchNormRelu2dImpl>()) set(n->running_mean, n->running_var, n->weight, n->bias);
-    if (auto* n = m->as<torch::nn::BatchNorm2dImpl>()) set(n->running_mean, n->running_var, n->weight, n->bias);
-    if (auto* n = m->as<torch::nn::BatchNorm1dImpl>()) set(n->running_mean, n->running_var, n->weight, n->bias);
-  }
-}
-
 // PrepareForInference folds the batch norms of the models that have a
 // BatchNormRelu2d right after a convolution (and only those): the logits
 // stay those of the model as built, within 1e-4 of their scale.
@@ -198,7 +182,7 @@ TEST_P(RecipeModel, FoldedForInferenceGivesTheSameLogits) {
   static const std::set<std::string> kFolded = {"ds_cnn", "bc_resnet", "crnn", "seed003_mfcc_cnn"};
   torch::manual_seed(3);
   auto model = BuildModel(MakeOptions(c), c.shape, c.classes);
-  RandomiseBatchNorms(*model);
+  testing::RandomiseBatchNorms(*model);
   model->eval();
   torch::NoGradGuard no_grad;
   const torch::Tensor x = torch::randn(Batch(3, c.shape));

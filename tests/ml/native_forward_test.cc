@@ -17,29 +17,32 @@
 #include "earshot/models/zoo.h"
 #include "earshot/util/error.h"
 #include "inference/xnnpack_plan.h"
-#include "models/batch_norm_relu.h"
 #include "models/layers.h"
+#include "random_batch_norms.h"
 
 namespace earshot {
 namespace {
 
 // A model as LoadInferenceBundle leaves it, with batch norms away from
-// the identity so that a wrong fold or layout shows.
+// the identity and He-normal weights, so that the logits depend on the
+// input as much as on the last bias (LibTorch's default initialisation
+// shrinks the activations layer by layer until a wrong padding changes
+// the logits by less than float rounding): a wrong fold, layout or
+// padding shows.
 std::shared_ptr<Classifier> PreparedModel(const std::string& name, const std::string& size,
                                           const std::vector<int64_t>& shape, int classes) {
   ModelOptions o;
   o.name = name;
   o.size = size;
   auto model = BuildModel(o, shape, classes);
-  torch::NoGradGuard no_grad;
-  for (const auto& m : model->modules()) {
-    if (auto* n = m->as<models::BatchNormRelu2dImpl>()) {
-      n->running_mean.uniform_(-0.5, 0.5);
-      n->running_var.uniform_(0.5, 2.0);
-      n->weight.uniform_(0.5, 1.5);
-      n->bias.uniform_(-0.2, 0.2);
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& m : model->modules()) {
+      if (auto* conv = m->as<torch::nn::Conv2dImpl>()) models::HeNormalInit(conv->weight);
+      if (auto* linear = m->as<torch::nn::LinearImpl>()) models::HeNormalInit(linear->weight);
     }
   }
+  testing::RandomiseBatchNorms(*model);
   PrepareForInference(*model);
   return model;
 }
