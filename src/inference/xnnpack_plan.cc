@@ -18,15 +18,11 @@ namespace {
                                         "); EARSHOT_FORWARD=torch runs the model on LibTorch instead");
 }
 
-void Check(xnn_status status, const std::string& what) {
-  if (status != xnn_status_success) Refused(what, status);
-}
-
 void InitialiseOnce() {
   static std::once_flag once;
   static xnn_status status = xnn_status_success;
   std::call_once(once, [] { status = xnn_initialize(nullptr); });
-  Check(status, "initialisation");
+  if (status != xnn_status_success) Refused("initialisation", status);
 }
 
 [[noreturn]] void BadPlan(size_t layer, const std::string& what) {
@@ -54,6 +50,7 @@ struct XnnpackPlan::Impl {
   std::vector<int64_t> input_shape;
   std::vector<Step> steps;
   int64_t outputs = 0;
+  int64_t largest = 0;  // floats per example of the largest layer output
   pthreadpool_t pool = nullptr;
   // The input in channels-last order and two buffers the layers alternate
   // between, each with the slack XNNPACK's kernels may read past the end.
@@ -142,6 +139,7 @@ XnnpackPlan::XnnpackPlan(const NativePlan& plan, int threads) : impl_(std::make_
   }
   if (image) throw Error(ErrorKind::kInternal, "native plan: ends before its pool, not one value per channel");
   m.outputs = c;
+  for (const auto& s : m.steps) m.largest = std::max(m.largest, s.out_size);
   if (threads > 1) m.pool = pthreadpool_create(static_cast<size_t>(threads));
 }
 
@@ -159,10 +157,8 @@ void XnnpackPlan::Run(const float* x, int64_t count, float* out) {
     if (v.size() < need) v.resize(need);
   };
   fit(m.input, channels * pixels);
-  int64_t largest = 0;
-  for (const auto& s : m.steps) largest = std::max(largest, s.out_size);
-  fit(m.ping, largest);
-  fit(m.pong, largest);
+  fit(m.ping, m.largest);
+  fit(m.pong, m.largest);
   // [channels][pixels] -> [pixels][channels] per example (a copy when one channel).
   for (int64_t e = 0; e < count; ++e) {
     const float* src = x + e * channels * pixels;
