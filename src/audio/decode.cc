@@ -167,21 +167,29 @@ constexpr sf_count_t kReserveFrames = sf_count_t{1} << 22;
 
 std::vector<float> ReadMono(SNDFILE* file, const AudioInfo& info, const std::string& name) {
   const int ch = info.channels;
+  constexpr sf_count_t kBlock = 4096;
   std::vector<float> mono;
   mono.reserve(static_cast<size_t>(std::min(info.frames, kReserveFrames)));
-  std::vector<float> block(static_cast<size_t>(4096) * ch);
+  std::vector<float> block(ch == 1 ? 0 : static_cast<size_t>(kBlock) * ch);
   sf_count_t done = 0;
   while (done < info.frames) {
-    sf_count_t want = std::min<sf_count_t>(4096, info.frames - done);
-    sf_count_t got = sf_readf_float(file, block.data(), want);
+    const sf_count_t want = std::min<sf_count_t>(kBlock, info.frames - done);
+    mono.resize(static_cast<size_t>(done + want));
+    float* to = mono.data() + done;
+    // One channel is read in place; several through the block, averaged.
+    const sf_count_t got = sf_readf_float(file, ch == 1 ? to : block.data(), want);
     if (got <= 0) break;
-    for (sf_count_t i = 0; i < got; ++i) {
-      float sum = 0.f;
-      for (int c = 0; c < ch; ++c) sum += block[static_cast<size_t>(i * ch + c)];
-      mono.push_back(ch == 1 ? sum : sum / static_cast<float>(ch));
+    if (ch > 1) {
+      for (sf_count_t i = 0; i < got; ++i) {
+        const float* frame = block.data() + i * ch;
+        float sum = 0.f;
+        for (int c = 0; c < ch; ++c) sum += frame[c];
+        to[i] = sum / static_cast<float>(ch);
+      }
     }
     done += got;
   }
+  mono.resize(static_cast<size_t>(done));
   if (done < info.frames) {
     ThrowBadData(name + ": truncated: header says " + std::to_string(info.frames) +
                  " frames, only " + std::to_string(done) + " could be read");

@@ -61,6 +61,30 @@ TEST(Levels, CheckLevelsAcceptsOvershootAndRefusesNonFiniteAndAbsurdPeaks) {
   EXPECT_FLOAT_EQ(CheckLevels(x.data(), 1000, "a.wav"), 1000.f);
 }
 
+// The peak is found four samples at a time with a scalar tail: wherever
+// it, a NaN or a negative peak falls, any length gives the scalar answer.
+TEST(Levels, CheckLevelsPeakAndNonFiniteAtEveryPositionAndLength) {
+  for (int64_t n = 1; n <= 13; ++n) {
+    for (int64_t at = 0; at < n; ++at) {
+      std::vector<float> x(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) x[static_cast<size_t>(i)] = (i % 2 ? -0.25f : 0.125f) * (i % 3 ? 1.f : 1e-40f);
+      x[static_cast<size_t>(at)] = at % 2 ? -0.75f : 0.75f;
+      const std::string where = "n=" + std::to_string(n) + " at=" + std::to_string(at);
+      EXPECT_EQ(CheckLevels(x.data(), n, where), 0.75f) << where;
+      x[static_cast<size_t>(at)] = -std::numeric_limits<float>::quiet_NaN();
+      EXPECT_EQ(ErrorText([&] { CheckLevels(x.data(), n, "c.wav"); }), "c.wav: sample " + std::to_string(at) + " is NaN")
+          << where;
+      x[static_cast<size_t>(at)] = -2000.f;
+      EXPECT_NE(ErrorText([&] { CheckLevels(x.data(), n, "c.wav"); }).find("sample " + std::to_string(at) + " is -2000"),
+                std::string::npos)
+          << where;
+    }
+  }
+  EXPECT_EQ(CheckLevels(nullptr, 0, "empty"), 0.f);
+  const std::vector<float> silent{0.f, -0.f, 0.f, -0.f, -0.f};
+  EXPECT_EQ(CheckLevels(silent.data(), 5, "silent"), 0.f);
+}
+
 TEST(Levels, MeasureLevelsFindsFullScaleAndClippedRuns) {
   std::vector<float> clean = SineWithPeak(1600, 0.5f);
   ClipLevels l = MeasureLevels(clean.data(), 1600);
