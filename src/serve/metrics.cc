@@ -65,7 +65,7 @@ void WriteHistogram(std::ostringstream& out, const std::string& name, const std:
 
 }  // namespace
 
-std::string Metrics::Prometheus() const {
+std::string Metrics::Prometheus(const std::vector<ModelLoad>& load) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::ostringstream out;
   out << "# HELP earshot_requests_total Requests answered, by endpoint and HTTP status.\n"
@@ -87,6 +87,14 @@ std::string Metrics::Prometheus() const {
   out << "# HELP earshot_batch_size Clips per forward pass, by model.\n"
          "# TYPE earshot_batch_size histogram\n";
   for (const auto& [model, h] : batches_) WriteHistogram(out, "earshot_batch_size", "model=\"" + model + "\"", h);
+  if (!load.empty()) {
+    out << "# HELP earshot_queued_clips Clips waiting for a forward pass, by model.\n"
+           "# TYPE earshot_queued_clips gauge\n";
+    for (const ModelLoad& m : load) out << "earshot_queued_clips{model=\"" << m.model << "\"} " << m.queued << "\n";
+    out << "# HELP earshot_running_passes Forward passes in progress, by model.\n"
+           "# TYPE earshot_running_passes gauge\n";
+    for (const ModelLoad& m : load) out << "earshot_running_passes{model=\"" << m.model << "\"} " << m.running << "\n";
+  }
   return out.str();
 }
 

@@ -327,7 +327,9 @@ void Server::Impl::Routes() {
     res.set_content(Json(ordered_json{{"status", "ok"}, {"models", models.size()}}), "application/json");
   });
   http.Get(kMetrics, [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics->Prometheus(), "text/plain; version=0.0.4");
+    std::vector<Metrics::ModelLoad> load;
+    for (const Model& m : models) load.push_back({m.name, m.batcher->queued(), m.batcher->running()});
+    res.set_content(metrics->Prometheus(load), "text/plain; version=0.0.4");
   });
   // A known path with the wrong method.
   const auto wrong_method = [](const char* allowed) {

@@ -590,7 +590,8 @@ TEST(ServeBatcher, TakesWhatWaitsUpToMaxBatch) {
   EXPECT_EQ(total, 7);
   EXPECT_LE(sizes.size(), 4u);  // 7 clips meeting within 200 ms: 3 + 3 + 1, give or take a late one
 
-  // The start hook runs once, first, on the thread that then runs every batch.
+  // With max_wait_ms 0 a clip that finds nothing queued runs on the
+  // caller's thread; the start hook runs once there, before its first batch.
   std::thread::id hook_thread, run_thread;
   int hooks = 0;
   {
@@ -610,7 +611,56 @@ TEST(ServeBatcher, TakesWhatWaitsUpToMaxBatch) {
   }
   EXPECT_EQ(hooks, 1);
   EXPECT_EQ(hook_thread, run_thread);
-  EXPECT_NE(run_thread, std::this_thread::get_id());
+  EXPECT_EQ(run_thread, std::this_thread::get_id());
+
+  // Clips that arrive while the one pass is taken queue up, and the worker
+  // runs them as one batch once it is free: never two passes at once.
+  {
+    serve::BatchOptions one;
+    one.max_batch = 8;
+    std::condition_variable changed;
+    bool release = false;
+    int active = 0, most = 0;
+    std::vector<int> batch_sizes;
+    std::vector<std::thread::id> batch_threads;
+    serve::Batcher queued(
+        [&](const std::vector<std::vector<float>>& clips) {
+          std::unique_lock<std::mutex> lock(mutex);
+          most = std::max(most, ++active);
+          batch_sizes.push_back(static_cast<int>(clips.size()));
+          batch_threads.push_back(std::this_thread::get_id());
+          if (clips[0][0] == 0.f) changed.wait_for(lock, std::chrono::seconds(10), [&] { return release; });
+          --active;
+          std::vector<serve::ClipScores> out(clips.size());
+          for (size_t i = 0; i < clips.size(); ++i) out[i].probabilities = {clips[i][0] * 10};
+          return out;
+        },
+        one);
+    std::vector<float> got(4);
+    std::vector<std::thread> clients;
+    std::thread::id first_client;
+    clients.emplace_back([&] { got[0] = queued.Submit({0.f}).probabilities[0]; });
+    first_client = clients[0].get_id();
+    for (int i = 0; i < 200 && queued.running() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 1; i < 4; ++i) {
+      clients.emplace_back([&, i] { got[static_cast<size_t>(i)] = queued.Submit({static_cast<float>(i)}).probabilities[0]; });
+    }
+    for (int i = 0; i < 200 && queued.queued() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(queued.queued(), 3);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      release = true;
+    }
+    changed.notify_all();
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(got, (std::vector<float>{0.f, 10.f, 20.f, 30.f}));
+    EXPECT_EQ(batch_sizes, (std::vector<int>{1, 3}));
+    EXPECT_EQ(most, 1);
+    ASSERT_EQ(batch_threads.size(), 2u);
+    EXPECT_EQ(batch_threads[0], first_client);
+    EXPECT_NE(batch_threads[1], first_client);  // the worker, not a caller
+    EXPECT_EQ(queued.running(), 0);
+  }
 
   // Two workers run two batches at once: each run waits (at most 10 s)
   // until the other has started.
@@ -696,6 +746,11 @@ TEST(ServeMetrics, PrometheusTextCountsAndCumulativeBuckets) {
   EXPECT_NE(t.find("earshot_batch_size_bucket{model=\"kws\",le=\"2\"} 0\n"), std::string::npos) << t;
   EXPECT_NE(t.find("earshot_batch_size_bucket{model=\"kws\",le=\"4\"} 1\n"), std::string::npos) << t;
   EXPECT_NE(t.find("earshot_batch_size_sum{model=\"kws\"} 3\n"), std::string::npos) << t;
+  EXPECT_EQ(t.find("earshot_queued_clips"), std::string::npos) << t;  // no load given
+  const std::string loaded = m.Prometheus({{"kws", 5, 1}});
+  EXPECT_NE(loaded.find("# TYPE earshot_queued_clips gauge\nearshot_queued_clips{model=\"kws\"} 5\n"), std::string::npos)
+      << loaded;
+  EXPECT_NE(loaded.find("earshot_running_passes{model=\"kws\"} 1\n"), std::string::npos) << loaded;
 }
 
 }  // namespace

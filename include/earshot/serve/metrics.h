@@ -1,7 +1,8 @@
 // The server's counters in Prometheus' text format (GET /metrics):
 // requests by endpoint and status, errors by endpoint and kind (client:
-// 4xx, server: 5xx), a request latency histogram per endpoint and a
-// batch-size histogram per model (clips per forward pass).
+// 4xx, server: 5xx), a request latency histogram per endpoint, a
+// batch-size histogram per model (clips per forward pass) and, as gauges,
+// each model's queued clips and passes in progress.
 //
 //   Metrics m({"kws"});
 //   m.CountRequest("/v1/classify", 200, 0.004);
@@ -47,7 +48,13 @@ class Metrics {
   void CountRequest(const std::string& path, int status, double seconds);
   void CountBatch(const std::string& model, int clips);
 
-  std::string Prometheus() const;
+  // The text, with gauges of each model's load at this moment when given.
+  struct ModelLoad {
+    std::string model;
+    int queued = 0;   // clips waiting for a forward pass
+    int running = 0;  // forward passes in progress
+  };
+  std::string Prometheus(const std::vector<ModelLoad>& load = {}) const;
 
  private:
   std::string Endpoint(const std::string& path) const;
