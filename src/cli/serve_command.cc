@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <iostream>
@@ -39,7 +40,17 @@ void Run(const ServeArgs& a) {
     ThrowOption("--compute-threads should be in [1, 256]. Given: " + std::to_string(a.compute_threads));
   }
   SetComputeThreads(a.compute_threads);
-  serve::Server server(serve::NameModels(a.models), a.options);
+  serve::ServeOptions options = a.options;
+  if (options.batch.workers < 0) {
+    ThrowOption("--workers should be in [0, 256] (0: one per core). Given: " + std::to_string(options.batch.workers));
+  }
+  if (options.batch.workers == 0) {
+    // One forward pass per core: XNNPACK's passes cost the same per clip
+    // at any batch, so a second core pays by running a second pass.
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    options.batch.workers = std::clamp(cores / a.compute_threads, 1, 256);
+  }
+  serve::Server server(serve::NameModels(a.models), options);
   const int port = server.Bind();
   if (pipe(stop_pipe) != 0) ThrowIo("serve: cannot make the pipe that carries SIGTERM");
   struct sigaction action {};
@@ -54,6 +65,8 @@ void Run(const ServeArgs& a) {
     if (byte == 1) server.Stop();  // a signal, not the wake-up below
   });
   for (const std::string& name : server.model_names()) std::cerr << "serving model " << name << "\n";
+  std::cerr << "forward passes: up to " << options.batch.workers << " at once per model, " << a.compute_threads
+            << " compute thread(s) each\n";
   std::cout << "listening on http://" << a.options.host << ":" << port << std::endl;
   // The requests in flight are answered before Run returns.
   server.Run();
@@ -83,8 +96,10 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--compute-threads", args->compute_threads, "LibTorch threads per forward pass")
       ->capture_default_str();
   cmd->add_option("--max-batch", o.batch.max_batch, "clips per forward pass, at most")->capture_default_str();
+  o.batch.workers = 0;
   cmd->add_option("--workers", o.batch.workers,
-                  "threads per model running forward passes at once (each with --compute-threads)")
+                  "forward passes per model at once, each with --compute-threads "
+                  "(0: the cores divided by --compute-threads)")
       ->capture_default_str();
   cmd->add_option("--max-wait-ms", o.batch.max_wait_ms,
                   "after a request arrives, how long to wait for others to batch with (0: take what is queued)")
