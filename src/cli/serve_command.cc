@@ -41,7 +41,7 @@ void Run(const ServeArgs& a) {
   }
   SetComputeThreads(a.compute_threads);
   serve::ServeOptions options = a.options;
-  if (options.batch.workers < 0) {
+  if (options.batch.workers < 0 || options.batch.workers > 256) {
     ThrowOption("--workers should be in [0, 256] (0: one per core). Given: " + std::to_string(options.batch.workers));
   }
   if (options.batch.workers == 0) {

@@ -111,7 +111,7 @@ void Batcher::Loop() {
       if (wait.count() > 0) {
         const auto deadline = std::chrono::steady_clock::now() + wait;
         wake_.wait_until(lock, deadline, [&] { return stopping_ || queue_.size() >= max_batch; });
-        if (running_ >= options_.workers) continue;  // callers took the free passes meanwhile
+        if (running_ >= options_.workers) continue;  // the other workers took every pass meanwhile
       }
       while (!queue_.empty() && batch.size() < max_batch) {
         batch.push_back(queue_.front());

@@ -199,6 +199,13 @@ TEST_F(ServeCli, SigintStopsAnIdleServerAndBadArgumentsAreNamed) {
   r = testing::RunEarshot("serve " + Bundle() + " --compute-threads 0");
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("--compute-threads should be in [1, 256]. Given: 0"), std::string::npos) << r.output;
+  for (const char* workers : {"-1", "257"}) {
+    r = testing::RunEarshot("serve " + Bundle() + " --workers " + workers);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find(std::string("--workers should be in [0, 256] (0: one per core). Given: ") + workers),
+              std::string::npos)
+        << r.output;
+  }
 }
 
 }  // namespace
