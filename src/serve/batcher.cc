@@ -62,26 +62,25 @@ std::vector<ClipScores> Batcher::RunBatch(const std::vector<std::vector<float>>&
 }
 
 ClipScores Batcher::Submit(std::vector<float> samples) {
-  Pending pending;
-  std::future<ClipScores> result = pending.result.get_future();
-  {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (stopping_) throw Error(ErrorKind::kInternal, "the model's batch queue has stopped");
-    if (options_.max_wait_ms <= 0.0 && queue_.empty() && running_ < options_.workers) {
-      // Nothing to batch with and a pass free: this thread runs it.
-      ++running_;
-      lock.unlock();
-      struct Release {
-        Batcher* b;
-        ~Release() { b->EndPass(); }
-      } release{this};
-      std::vector<std::vector<float>> clips(1);
-      clips[0] = std::move(samples);
-      return std::move(RunBatch(clips)[0]);
-    }
-    pending.samples = std::move(samples);
-    queue_.push_back(&pending);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) throw Error(ErrorKind::kInternal, "the model's batch queue has stopped");
+  if (options_.max_wait_ms <= 0.0 && queue_.empty() && running_ < options_.workers) {
+    // Nothing to batch with and a pass free: this thread runs it.
+    ++running_;
+    lock.unlock();
+    struct Release {
+      Batcher* b;
+      ~Release() { b->EndPass(); }
+    } release{this};
+    std::vector<std::vector<float>> clips(1);
+    clips[0] = std::move(samples);
+    return std::move(RunBatch(clips)[0]);
   }
+  Pending pending;
+  pending.samples = std::move(samples);
+  std::future<ClipScores> result = pending.result.get_future();
+  queue_.push_back(&pending);
+  lock.unlock();
   wake_.notify_all();
   return result.get();
 }
