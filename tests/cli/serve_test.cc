@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -28,15 +29,19 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// `earshot serve ARGS` in a child process, its stdout on a pipe.
+// `earshot serve ARGS` in a child process, its stdout on a pipe, its
+// stderr into `err_path` when given.
 class ServeProcess {
  public:
-  explicit ServeProcess(const std::vector<std::string>& args) {
+  explicit ServeProcess(const std::vector<std::string>& args, const std::string& err_path = "") {
     int out[2];
     if (pipe(out) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], STDOUT_FILENO);
+      if (!err_path.empty()) {
+        if (FILE* err = std::fopen(err_path.c_str(), "w")) dup2(fileno(err), STDERR_FILENO);
+      }
       close(out[0]);
       close(out[1]);
       std::vector<std::string> all{EARSHOT_BINARY, "serve"};
@@ -178,7 +183,8 @@ TEST_F(ServeCli, AnswersAsPredictAndFinishesARequestInFlightOnSigterm) {
 }
 
 TEST_F(ServeCli, SigintStopsAnIdleServerAndBadArgumentsAreNamed) {
-  ServeProcess server({"kws=" + Bundle(), "--port", "0"});
+  const std::string err = (*dir_ / "serve_err.txt").string();
+  ServeProcess server({"kws=" + Bundle(), "--port", "0"}, err);
   const int port = PortOf(server.FirstLine());
   ASSERT_GT(port, 0);
   const std::string models = testing::RawHttp(port, "GET /v1/models HTTP/1.1\r\nConnection: close\r\n\r\n");
@@ -186,6 +192,22 @@ TEST_F(ServeCli, SigintStopsAnIdleServerAndBadArgumentsAreNamed) {
   EXPECT_EQ(json::parse(testing::BodyOf(models))["models"][0]["name"], "kws");
   server.Signal(SIGINT);
   EXPECT_EQ(server.Wait(20.0), 0);
+  // --workers 0, the default: one pass per core at one compute thread each.
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const std::string said = ReadFile(err);
+  EXPECT_NE(said.find("forward passes: up to " + std::to_string(cores) + " at once per model, 1 compute thread(s) each"),
+            std::string::npos)
+      << said;
+  // Two compute threads a pass: half as many passes, at least one.
+  ServeProcess halved({"kws=" + Bundle(), "--port", "0", "--compute-threads", "2"}, err);
+  ASSERT_GT(PortOf(halved.FirstLine()), 0);
+  halved.Signal(SIGTERM);
+  EXPECT_EQ(halved.Wait(20.0), 0);
+  const std::string said_halved = ReadFile(err);
+  EXPECT_NE(said_halved.find("forward passes: up to " + std::to_string(std::max(1, cores / 2)) +
+                             " at once per model, 2 compute thread(s) each"),
+            std::string::npos)
+      << said_halved;
 
   testing::CommandResult r = testing::RunEarshot("serve " + (*dir_ / "nowhere.bundle").string() + " --port 0");
   EXPECT_EQ(r.status, 1) << r.output;

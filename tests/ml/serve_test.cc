@@ -553,6 +553,9 @@ TEST_F(ServeTest, ConcurrentRequestsAreBatchedWithTheSameProbabilities) {
       EXPECT_LE(batches, 3) << m->body;  // twelve requests in at most three passes
       EXPECT_NE(m->body.find("earshot_batch_size_sum{model=\"tones\"} 12\n"), std::string::npos) << m->body;
     }
+    // Every request answered: nothing waits and no pass runs.
+    EXPECT_NE(m->body.find("earshot_queued_clips{model=\"tones\"} 0\n"), std::string::npos) << m->body;
+    EXPECT_NE(m->body.find("earshot_running_passes{model=\"tones\"} 0\n"), std::string::npos) << m->body;
   }
   for (size_t i = 0; i < ids.size(); ++i) {
     ExpectNear(batched[i], single[i], 1e-6, ids[i]);
